@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install install-dev chromium test-sqlite test-postgres bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(PY)
+	$(PIP) install --quiet -e .
+
+install-dev: $(PY)
+	$(PIP) install --quiet -e '.[dev,server]'
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(VENV)/bin/jalon migrate --no-input
+	$(VENV)/bin/jalon demo --if-empty
+	$(VENV)/bin/jalon serve
+
+test: install-dev chromium
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	env -u DATABASE_URL $(PY) -m pytest -n 2 --dist loadgroup
+
+# The same database tests on PostgreSQL; fails loudly if the server cannot be reached.
+test-postgres:
+	$(PY) -c "import psycopg; psycopg.connect('$(PG_URL)').close()" \
+	  || { echo "PostgreSQL unreachable at $(PG_URL)"; exit 1; }
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --dist loadgroup tests/integration tests/e2e
+
+bench: install
+	$(PIP) install --quiet -e '.[bench]'
+	$(PY) benchmarks/psplib_bench.py --help
+
+clean:
+	rm -rf $(VENV) build *.egg-info
