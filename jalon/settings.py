@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jalon.specs",
     "jalon.planning",
     "jalon.jobs",
+    "jalon.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Rendering: SVG Gantt charts, month calendars, PDF/PNG exports and French typography."""
