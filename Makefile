@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-dev chromium test-sqlite test-postgres bench clean
+.PHONY: run test install install-dev static messages chromium test-sqlite test-postgres bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,17 @@ install: $(PY)
 install-dev: $(PY)
 	$(PIP) install --quiet -e '.[dev,server]'
 
+# HTMX from the npm registry, copied into a git-ignored static folder (never committed).
+static: jalon/static/vendor/htmx.min.js
+
+jalon/static/vendor/htmx.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent vendor
+
+# Only when .po files change; the compiled .mo files are committed.
+messages: install
+	cd jalon && ../$(PY) ../manage.py compilemessages
+
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -24,12 +35,12 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-run: install
+run: install static
 	$(VENV)/bin/jalon migrate --no-input
 	$(VENV)/bin/jalon demo --if-empty
 	$(VENV)/bin/jalon serve
 
-test: install-dev chromium
+test: install-dev static chromium
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
