@@ -1,0 +1,144 @@
+"""The `optimize` method: a CP-SAT model warm-started from the heuristic.
+
+Separation as in PyJobShop: `variables` (intervals, assignment literals), `constraints` (one
+method per family), `objective`, and `model` (build, hint, solve, read back). `optimize` is the
+only entry point; it never returns a schedule worse than the heuristic's.
+"""
+
+from __future__ import annotations
+
+import time
+
+from jalon.engine.cpsat.model import CpSatModel, SolverOutcome
+from jalon.engine.heuristic import deadline_reasons, infeasibility_reasons, lower_bound, schedule_heuristic
+from jalon.engine.model import Objective, Problem, Result, Status, TaskSchedule
+
+__all__ = ["optimize", "objective_key"]
+
+# Time given to the heuristic when no initial schedule is passed in. Small instances go to CP-SAT
+# at once (it often proves them optimal in a fraction of a second); on large ones the genetic
+# search improves makespans faster per second than CP-SAT's neighbourhood search with one or two
+# workers (PSPLIB j120: see docs/benchmarks.md), so it gets a share growing with the square of
+# the size, capped at 40 % of the limit.
+HEURISTIC_SHARE = 0.4
+HEURISTIC_SECONDS_PER_TASK_SQUARED = 2e-4
+
+
+def optimize(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    objective: Objective = Objective.MAKESPAN,
+    workers: int = 2,
+    initial: Result | None = None,
+    seed: int = 0,
+) -> Result:
+    """Minimise `objective` within `time_limit` seconds (wall clock, heuristic included)."""
+    began = time.perf_counter()
+    reasons = infeasibility_reasons(problem)
+    if reasons:
+        return Result("optimize", Status.INFEASIBLE, reasons=reasons, seconds=time.perf_counter() - began)
+    if initial is None:
+        initial = schedule_heuristic(
+            problem, seed=seed, time_budget=_heuristic_budget(problem, time_limit), objective=objective
+        )
+    if not initial.tasks:  # e.g. a cycle of links: nothing to improve
+        return _relabel(initial, began)
+    bound = initial.lower_bound if initial.lower_bound is not None else lower_bound(problem)
+    usable = initial.status != Status.INFEASIBLE  # pin conflicts: the solver may still find a way
+    model = CpSatModel(
+        problem,
+        objective=objective,
+        horizon=_horizon(problem, initial, objective, usable),
+        makespan_floor=bound,
+    )
+    model.hint(initial.tasks)
+    remaining = time_limit - (time.perf_counter() - began)
+    outcome = model.solve(time_limit=remaining, workers=workers, seed=seed)
+    return _best_of(problem, initial, outcome, objective, bound, began)
+
+
+def _heuristic_budget(problem: Problem, time_limit: float) -> float:
+    return min(HEURISTIC_SHARE * time_limit, HEURISTIC_SECONDS_PER_TASK_SQUARED * len(problem.tasks) ** 2)
+
+
+def objective_key(problem: Problem, tasks: dict[str, TaskSchedule], objective: Objective) -> tuple[float, int]:
+    """(primary criterion, makespan) of a schedule; smaller is better."""
+    makespan = max((t.finish for t in tasks.values()), default=0)
+    if objective == Objective.MAKESPAN:
+        return (makespan, makespan)
+    if objective == Objective.LATENESS:
+        priority = {p.id: p.priority for p in problem.projects}
+        late = sum(
+            task.weight * priority.get(task.project, 1) * max(0, tasks[task.id].finish - task.deadline)
+            for task in problem.tasks
+            if task.deadline is not None
+        )
+        return (late, makespan)
+    people = {p.id: p for p in problem.people}
+    cost = sum(people[p].daily_cost * (t.finish - t.start) for t in tasks.values() for p in t.assignees)
+    return (round(cost, 2), makespan)
+
+
+def _horizon(problem: Problem, initial: Result, objective: Objective, usable: bool) -> int:
+    """For makespan, the heuristic's makespan is a valid and tight horizon. Other objectives may
+    trade a longer project for less lateness or cost, so they get room for a serial schedule."""
+    makespan = initial.makespan or 0
+    if usable and objective == Objective.MAKESPAN:
+        return makespan
+    slowest = min((p.capacity for p in problem.people), default=1.0)
+    work = sum(int(t.duration / slowest) + 1 for t in problem.tasks)
+    lags = sum(max(0, link.lag) for link in problem.links)
+    dated = max(
+        [t.earliest_start or 0 for t in problem.tasks]
+        + [t.pinned_start or 0 for t in problem.tasks]
+        + [p.release for p in problem.projects]
+        + [end for p in problem.people for _, end in p.unavailable],
+        default=0,
+    )
+    return max(makespan, dated + work + lags)
+
+
+def _best_of(
+    problem: Problem,
+    initial: Result,
+    outcome: SolverOutcome,
+    objective: Objective,
+    bound: int,
+    began: float,
+) -> Result:
+    """The solver's schedule when it is at least as good as the heuristic's, else the heuristic's."""
+    if outcome.status == Status.INFEASIBLE:
+        reasons = list(initial.reasons) + ["The optimizer proved that no schedule meets every pin and link"]
+        return Result("optimize", Status.INFEASIBLE, reasons=reasons, seconds=time.perf_counter() - began)
+    if outcome.makespan_bound is not None:
+        bound = max(bound, outcome.makespan_bound)
+    tasks, status = initial.tasks, initial.status
+    if outcome.tasks and (
+        initial.status == Status.INFEASIBLE
+        or objective_key(problem, outcome.tasks, objective) <= objective_key(problem, initial.tasks, objective)
+    ):
+        tasks, status = outcome.tasks, outcome.status
+    elif outcome.status == Status.OPTIMAL:
+        status = Status.OPTIMAL  # the heuristic's schedule is as good as the proven optimum
+    makespan = max((t.finish for t in tasks.values()), default=0)
+    if objective == Objective.MAKESPAN and makespan <= bound and status != Status.INFEASIBLE:
+        status = Status.OPTIMAL
+    conflicts = [r for r in initial.reasons if "pinned" in r] if status == Status.INFEASIBLE else []
+    return Result(
+        method="optimize",
+        status=status,
+        tasks=tasks,
+        makespan=makespan,
+        lower_bound=min(bound, makespan),
+        objective=float(objective_key(problem, tasks, objective)[0]),
+        seconds=time.perf_counter() - began,
+        reasons=conflicts + deadline_reasons(problem, tasks),
+    )
+
+
+def _relabel(result: Result, began: float) -> Result:
+    return Result(
+        "optimize", result.status, result.tasks, result.makespan, result.lower_bound,
+        result.objective, time.perf_counter() - began, list(result.reasons),
+    )

@@ -1,0 +1,740 @@
+"""Resource- and skill-aware list scheduling: the `heuristic` method.
+
+How it works, in four layers:
+  1. `_Instance` compiles a Problem into index-based lists (fast inner loops, no dict lookups).
+  2. `_Sgs` is a serial schedule generation scheme: it takes tasks in the order of an *activity
+     list* (a topological order of the links) and starts each one as early as its links, its
+     release, the pools' time-indexed profiles and its people's calendars allow. People are
+     chosen among the eligible free ones, the least loaded, least over-qualified and cheapest first.
+  3. Forward-backward improvement (justification): the schedule is replayed right-justified on
+     the mirrored problem, then left-justified again, which often closes gaps.
+  4. A genetic algorithm over activity lists (two-point crossover, adjacent-swap mutation),
+     seeded by priority rules (LFT, LST, MTS, GRPW) and regret-biased random sampling, runs
+     within `time_budget` seconds or `max_iterations` schedules.
+
+Determinism: the result depends only on the problem, `seed` and how many schedules were built.
+With `max_iterations` (and `time_budget=None`) the result is fully reproducible; with a time
+budget, a faster machine may fit more iterations and return a better schedule.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import time
+from bisect import bisect_right, insort
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from jalon.engine.cpm import critical_path
+from jalon.engine.model import (
+    LinkType,
+    Objective,
+    Problem,
+    ProblemError,
+    Result,
+    Status,
+    TaskSchedule,
+)
+
+RULES = ("LFT", "LST", "MTS", "GRPW", "RANDOM")
+_FS, _SS, _FF, _SF = 0, 1, 2, 3
+_KIND = {LinkType.FS: _FS, LinkType.SS: _SS, LinkType.FF: _FF, LinkType.SF: _SF}
+# Mirroring time (start' = -finish) turns SS into FF and back; FS and SF keep their type.
+_MIRROR = {_FS: _FS, _SS: _FF, _FF: _SS, _SF: _SF}
+_NEVER = 1 << 60
+
+
+def schedule_heuristic(
+    problem: Problem,
+    *,
+    seed: int = 0,
+    time_budget: float | None = 1.0,
+    max_iterations: int | None = None,
+    rules: Sequence[str] = RULES,
+    objective: Objective = Objective.MAKESPAN,
+) -> Result:
+    """Schedule every task of `problem` respecting links, pools, people, skills and absences.
+
+    Returns status FEASIBLE (OPTIMAL when the makespan meets the lower bound), with reasons for
+    missed deadlines, or INFEASIBLE with the reasons (missing skills, demand above a pool's
+    capacity, pinned people lacking a skill, a cycle of links...).
+    """
+    began = time.perf_counter()
+    try:
+        cpm = critical_path(problem)
+    except ProblemError as error:
+        return _infeasible(problem, [str(error)], began)
+    reasons = infeasibility_reasons(problem)
+    if reasons:
+        return _infeasible(problem, reasons, began)
+    unknown = [r for r in rules if r.upper() not in RULES]
+    if unknown or not rules:
+        raise ProblemError(f"unknown priority rule(s) {unknown}: choose among {', '.join(RULES)}")
+    instance = _Instance(problem)
+    late_start = [cpm.late_start[t.id] for t in problem.tasks]
+    late_finish = [cpm.late_finish[t.id] for t in problem.tasks]
+    search = _Search(instance, objective, random.Random(seed), began, time_budget, max_iterations)
+    bound = lower_bound(problem, cpm.makespan)
+    if objective == Objective.MAKESPAN:
+        search.target = (0, bound, 0)
+    elif objective == Objective.LATENESS:
+        search.target = (0, 0, bound)
+    best = search.run([r.upper() for r in rules], late_start, late_finish)
+    return _result(problem, instance, best, bound, objective, began)
+
+
+def infeasibility_reasons(problem: Problem) -> list[str]:
+    """Reasons no schedule can exist whatever the dates: missing skills or people, demands above
+    a pool's capacity, pinned people who lack the skills. Empty when none is found."""
+    reasons: list[str] = []
+    capacity = {p.id: p.capacity for p in problem.pools}
+    people = {p.id: p for p in problem.people}
+    for task in problem.tasks:
+        found = len(reasons)
+        for pool, units in task.demands.items():
+            if units > capacity[pool]:
+                reasons.append(
+                    f"Task {_label(task)} needs {units} units of pool '{pool}'; its capacity is {capacity[pool]}"
+                )
+        for req in task.skills:
+            holders = [p for p in problem.people if p.level(req.skill) >= req.min_level]
+            if len(holders) < req.count:
+                who = ", ".join(p.name or p.id for p in holders) or "nobody"
+                noun = "person" if req.count == 1 else "people"
+                reasons.append(
+                    f"Task {_label(task)} needs {req.count} {noun} with '{req.skill}' level ≥ {req.min_level}; "
+                    f"only {len(holders)} exist{'s' if len(holders) == 1 else ''}: {who}"
+                )
+        if len(reasons) == found and task.skills:
+            if _match_slots(_slots_of(task, problem), list(problem.people), fixed=()) is None:
+                reasons.append(f"Task {_label(task)} needs {task.headcount} distinct people for its skills; too few hold them")
+        if task.skills and task.pinned_people:
+            pinned = [people[p] for p in task.pinned_people]
+            if _match_slots(_slots_of(task, problem), list(problem.people), fixed=pinned) is None:
+                names = ", ".join(p.name or p.id for p in pinned)
+                reasons.append(f"Task {_label(task)}: pinned people ({names}) lack the required skills {_skills_text(task)}")
+    return reasons
+
+
+def lower_bound(problem: Problem, cpm_makespan: int | None = None) -> int:
+    """A makespan no schedule can beat: the largest of the critical path, each pool's energy
+    (demand × duration / capacity) and each skill group's workload (the person-days only people of
+    a set S can do, divided by |S|, as in the iMOPSE bounds)."""
+    bound = cpm_makespan if cpm_makespan is not None else critical_path(problem).makespan
+    for pool in problem.pools:
+        energy = sum(t.duration * t.demands.get(pool.id, 0) for t in problem.tasks)
+        if pool.capacity > 0:
+            bound = max(bound, math.ceil(energy / pool.capacity))
+    return max(bound, _workload_bound(problem))
+
+
+def _workload_bound(problem: Problem) -> int:
+    bit = {p.id: 1 << i for i, p in enumerate(problem.people)}
+    work: dict[int, int] = {}
+    for task in problem.tasks:
+        for req in task.skills:
+            mask = 0
+            for person in problem.people:
+                if person.level(req.skill) >= req.min_level:
+                    mask |= bit[person.id]
+            work[mask] = work.get(mask, 0) + task.duration * req.count
+    best = 0
+    everyone = (1 << len(problem.people)) - 1
+    for group in set(work) | {everyone}:
+        size = group.bit_count()
+        if size:
+            inside = sum(w for mask, w in work.items() if mask & ~group == 0)
+            best = max(best, math.ceil(inside / size))
+    return best
+
+
+# --------------------------------------------------------------------------- compiled instance
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One requirement of a task: `count` people among `eligible` (person indices)."""
+
+    skill: str
+    min_level: int
+    count: int
+    eligible: tuple[int, ...]
+
+
+def _slots_of(task, problem: Problem) -> list[_Slot]:
+    index = {p.id: i for i, p in enumerate(problem.people)}
+    return [
+        _Slot(r.skill, r.min_level, r.count, tuple(index[p.id] for p in problem.people if p.level(r.skill) >= r.min_level))
+        for r in task.skills
+    ]
+
+
+def _match_slots(slots: list[_Slot], people: list, fixed: Sequence) -> list[int] | None:
+    """Whether the fixed people can each fill a distinct seat of the slots, and the rest be
+    filled by anyone eligible: a bipartite matching by augmenting paths. Returns the seat owners."""
+    index = {p.id: i for i, p in enumerate(people)}
+    seats = [k for k, s in enumerate(slots) for _ in range(s.count)]
+    owner: list[int | None] = [None] * len(seats)
+
+    def place(person: int, seen: set[int]) -> bool:
+        for seat, slot in enumerate(seats):
+            if seat in seen or person not in slots[slot].eligible:
+                continue
+            seen.add(seat)
+            if owner[seat] is None or place(owner[seat], seen):  # type: ignore[arg-type]
+                owner[seat] = person
+                return True
+        return False
+
+    for person in fixed:
+        if not place(index[person.id], set()):
+            return None
+    used = {o for o in owner if o is not None}
+    for person in range(len(people)):
+        if None not in owner:
+            break
+        if person not in used and place(person, set()):
+            used.add(person)
+    return None if None in owner else [o for o in owner if o is not None]
+
+
+class _Instance:
+    """Index-based view of a Problem, plus its mirror image for backward passes."""
+
+    def __init__(self, problem: Problem, mirror_of: _Instance | None = None) -> None:
+        self.problem = problem
+        tasks = problem.tasks
+        self.n = len(tasks)
+        self.ids = [t.id for t in tasks]
+        pos = {t.id: i for i, t in enumerate(tasks)}
+        self.person_ids = [p.id for p in problem.people]
+        self.capacity = [p.capacity for p in problem.people]
+        self.cost = [p.daily_cost for p in problem.people]
+        self.pool_capacity = [p.capacity for p in problem.pools]
+        pool_index = {p.id: k for k, p in enumerate(problem.pools)}
+        self.demands = [[(pool_index[p], q) for p, q in t.demands.items() if q > 0] for t in tasks]
+        self.duration = [t.duration for t in tasks]
+        self.preds: list[list[tuple[int, int, int]]] = [[] for _ in tasks]
+        self.succs: list[list[tuple[int, int, int]]] = [[] for _ in tasks]
+        for link in problem.links:
+            a, b = pos[link.predecessor], pos[link.successor]
+            self.preds[b].append((a, _KIND[link.type], link.lag))
+            self.succs[a].append((b, _KIND[link.type], link.lag))
+        person_index = {p.id: i for i, p in enumerate(problem.people)}
+        self.slots = [_slots_of(t, problem) for t in tasks]
+        self.pinned_people = [tuple(person_index[p] for p in t.pinned_people) for t in tasks]
+        release = {p.id: p.release for p in problem.projects}
+        self.release = [max(0, t.earliest_start or 0, release.get(t.project, 0)) for t in tasks]
+        self.pinned_start = [t.pinned_start for t in tasks]
+        self.unavailable = [_merge(p.unavailable) for p in problem.people]
+        priority = {p.id: p.priority for p in problem.projects}
+        self.lateness_weight = [t.weight * priority.get(t.project, 1) for t in tasks]
+        self.deadline = [t.deadline for t in tasks]
+        self.headcount = [max(t.headcount, len(t.pinned_people)) for t in tasks]
+        self.candidates = [sorted({p for s in slots for p in s.eligible} | set(pins)) for slots, pins in zip(self.slots, self.pinned_people)]
+        # Each person's own pace on each task they may do (part time stretches the task).
+        self.own_duration: list[dict[int, int]] = [{} for _ in tasks]
+        for j in range(self.n):
+            for p in self.candidates[j]:
+                self.own_duration[j][p] = self.duration_for(j, (p,))
+        self.horizon = self._horizon(problem)
+        if mirror_of is None:
+            self.mirror = self._mirrored()
+
+    def duration_for(self, j: int, team: Sequence[int]) -> int:
+        d = self.duration[j]
+        if d == 0 or not team:
+            return d
+        slowest = min(self.capacity[p] for p in team)
+        return d if slowest >= 1 else math.ceil(d / slowest - 1e-9)
+
+    def levels(self, j: int, candidates: Sequence[int], forced: Sequence[int]) -> list[int]:
+        """The task durations worth trying, shortest first: one per distinct pace among the
+        candidates, none below the pace of the slowest forced person."""
+        own = self.own_duration[j]
+        for p in candidates:
+            if p not in own:
+                own[p] = self.duration_for(j, (p,))
+        levels = sorted({own[p] for p in candidates})
+        if forced:
+            floor = max(own[p] for p in forced)
+            levels = [lv for lv in levels if lv >= floor]
+        return levels
+
+    def _horizon(self, problem: Problem) -> int:
+        """A time by which any serial schedule has finished: sizes the pools' profiles."""
+        slowest = min(self.capacity, default=1.0)
+        total = sum(math.ceil(d / slowest) for d in self.duration)
+        lags = sum(max(0, link.lag) for link in problem.links)
+        absences = max((end for ranges in self.unavailable for _, end in ranges), default=0)
+        pinned = max((s + math.ceil(d / slowest) for s, d in zip(self.pinned_start, self.duration) if s is not None), default=0)
+        return max(self.release, default=0) + total + lags + absences + pinned + 1
+
+    def _mirrored(self) -> _Instance:
+        """Same tasks on reversed time: links reversed (SS <-> FF), no releases or pins. Used
+        only to derive activity orders, so dropping the date constraints is harmless."""
+        mirror = object.__new__(_Instance)
+        mirror.__dict__.update(self.__dict__)
+        mirror.preds = [[(s, _MIRROR[k], lag) for s, k, lag in self.succs[j]] for j in range(self.n)]
+        mirror.succs = [[(p, _MIRROR[k], lag) for p, k, lag in self.preds[j]] for j in range(self.n)]
+        mirror.release = [0] * self.n
+        mirror.pinned_start = [None] * self.n
+        mirror.unavailable = [[] for _ in self.unavailable]  # absences are dated: meaningless mirrored
+        return mirror
+
+
+def _merge(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(r for r in ranges if r[1] > r[0]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# --------------------------------------------------------------------------- schedule generation
+
+
+@dataclass
+class _Schedule:
+    order: list[int]
+    start: list[int]
+    finish: list[int]
+    team: list[tuple[int, ...]]
+    score: tuple[float, ...] = ()
+    conflicts: list[str] = field(default_factory=list)  # pinned tasks that could not be honoured
+
+
+class _Sgs:
+    """Serial schedule generation over one activity list."""
+
+    def __init__(self, inst: _Instance, fixed_team: Sequence[tuple[int, ...]] | None = None) -> None:
+        self.inst = inst
+        self.fixed_team = fixed_team
+        self.free = [[c] * (inst.horizon + 1) for c in inst.pool_capacity]
+        self.busy_start = [[s for s, _ in r] for r in inst.unavailable]
+        self.busy_end = [[e for _, e in r] for r in inst.unavailable]
+        self.load = [0] * len(inst.person_ids)
+        self.start = [0] * inst.n
+        self.finish = [0] * inst.n
+        self.team: list[tuple[int, ...]] = [()] * inst.n
+        self.conflicts: list[str] = []
+
+    def run(self, order: Sequence[int]) -> _Schedule:
+        inst = self.inst
+        pinned = [j for j in order if inst.pinned_start[j] is not None]
+        for j in pinned:  # pinned tasks first: they hold their dates whatever the order says
+            self._place_pinned(j)
+        for j in order:
+            if inst.pinned_start[j] is None:
+                start, team = self._earliest(j, self._earliest_start(j))
+                self._book(j, start, team)
+        for j in pinned:  # now every predecessor is placed: do the links allow the pinned date?
+            needed = self._earliest_start(j)
+            if needed > self.start[j]:
+                task = inst.problem.tasks[j]
+                self.conflicts.append(f"Task {_label(task)} is pinned at {self.start[j]} but its links require {needed} or later")
+        return _Schedule(list(order), self.start, self.finish, self.team, conflicts=self.conflicts)
+
+    def _earliest_start(self, j: int) -> int:
+        inst, start, finish = self.inst, self.start, self.finish
+        d = inst.duration[j]  # FF/SF use the full-pace duration: a slower team only finishes later
+        est = inst.release[j]
+        for p, kind, lag in inst.preds[j]:
+            if kind == _FS:
+                t = finish[p] + lag
+            elif kind == _SS:
+                t = start[p] + lag
+            elif kind == _FF:
+                t = finish[p] + lag - d
+            else:
+                t = start[p] + lag - d
+            if t > est:
+                est = t
+        return est
+
+    def _place_pinned(self, j: int) -> None:
+        inst = self.inst
+        at = inst.pinned_start[j]
+        assert at is not None
+        start, team = self._earliest(j, at)
+        if start != at:
+            what = "its people or pools are taken" if start > at else "it cannot start there"
+            self.conflicts.append(f"Task {_label(inst.problem.tasks[j])} is pinned at {at} but {what}; earliest possible {start}")
+            _, team = self._team_at(j, at, max_level=True)
+        self._book(j, at, team or ())
+
+    def _book(self, j: int, start: int, team: tuple[int, ...]) -> None:
+        inst = self.inst
+        d = inst.duration_for(j, team) if team else inst.duration[j]
+        self.start[j], self.finish[j], self.team[j] = start, start + d, team
+        for k, q in inst.demands[j]:
+            row = self.free[k]
+            for t in range(start, start + d):
+                row[t] -= q
+        if d:
+            for p in team:
+                insort(self.busy_start[p], start)
+                insort(self.busy_end[p], start + d)
+                self.load[p] += d
+
+    def _pool_conflict(self, j: int, t: int, d: int) -> int:
+        """The last time in [t, t+d) where a pool lacks room for task j, or -1."""
+        for k, q in self.inst.demands[j]:
+            row = self.free[k]
+            for tau in range(t + d - 1, t - 1, -1):
+                if row[tau] < q:
+                    return tau
+        return -1
+
+    def _earliest(self, j: int, est: int) -> tuple[int, tuple[int, ...]]:
+        inst = self.inst
+        needs_people = bool(inst.slots[j] or inst.pinned_people[j] or (self.fixed_team and self.fixed_team[j]))
+        t = max(est, 0)
+        if not needs_people:
+            d = inst.duration[j]
+            while True:
+                tau = self._pool_conflict(j, t, d)
+                if tau < 0:
+                    return t, ()
+                t = tau + 1
+        while True:
+            ok, nxt = self._team_at(j, t)
+            if ok is not None:
+                return t, ok
+            t = nxt
+
+    def _team_at(self, j: int, t: int, max_level: bool = False) -> tuple[tuple[int, ...] | None, int]:
+        """The team that can start task j at t (shortest duration first), else the next time
+        worth trying. Past that time a blocked person becomes free or a pool frees room."""
+        inst = self.inst
+        if self.fixed_team is not None and self.fixed_team[j]:
+            candidates = list(self.fixed_team[j])
+            slots: list[_Slot] = []
+            forced = candidates
+        else:
+            slots = inst.slots[j]
+            forced = list(inst.pinned_people[j])
+            candidates = inst.candidates[j]
+        own = inst.own_duration
+        levels = inst.levels(j, candidates, forced)
+        if max_level:
+            levels = levels[-1:]
+        next_try = _NEVER
+        for level in levels:
+            blocked_until = t + 1
+            tau = self._pool_conflict(j, t, level)
+            pool_blocked = tau >= 0
+            if pool_blocked:
+                blocked_until = tau + 1
+            free, person_wait = [], _NEVER
+            for p in candidates:
+                if own[j][p] > level:
+                    continue
+                wait = self._busy_until(p, t, level)
+                if wait < 0:
+                    free.append(p)
+                elif wait < person_wait:
+                    person_wait = wait
+            team = self._choose(j, slots, free, forced)
+            if team is not None and (not pool_blocked or max_level):
+                return team, t
+            if team is None:
+                blocked_until = max(blocked_until, person_wait)
+            next_try = min(next_try, blocked_until)
+        return None, max(next_try, t + 1)
+
+    def _busy_until(self, p: int, t: int, d: int) -> int:
+        """-1 when person p is free over [t, t+d), else the first time after t from which they
+        are free for d units (the start of their first long enough gap)."""
+        if d == 0:
+            return -1
+        ends, starts = self.busy_end[p], self.busy_start[p]
+        i = bisect_right(ends, t)
+        if i == len(ends) or starts[i] >= t + d:
+            return -1
+        at = ends[i]
+        for k in range(i + 1, len(starts)):
+            if starts[k] >= at + d:
+                break
+            at = ends[k]
+        return at
+
+    def _choose(self, j: int, slots: list[_Slot], free: list[int], forced: list[int]) -> tuple[int, ...] | None:
+        """Fill the task's seats from the free people: forced ones first, then the least loaded,
+        least over-qualified and cheapest. Falls back to a matching when greedy filling fails."""
+        if len(free) < self.inst.headcount[j]:
+            return None
+        free_set = set(free)
+        if any(p not in free_set for p in forced):
+            return None
+        if not slots:
+            return tuple(forced)
+        inst = self.inst
+        level_of = inst.problem.people
+        chosen: list[int] = []
+        remaining = [s.count for s in slots]
+        for p in forced:  # give each forced person a seat they qualify for
+            k = next((k for k, s in enumerate(slots) if remaining[k] and p in s.eligible), None)
+            if k is None:
+                return self._matched(j, slots, free, forced)
+            remaining[k] -= 1
+            chosen.append(p)
+        taken = set(chosen)
+        for k in sorted(range(len(slots)), key=lambda k: len(slots[k].eligible)):
+            slot = slots[k]
+            if not remaining[k]:
+                continue
+            pool = [p for p in slot.eligible if p in free_set and p not in taken]
+            if len(pool) < remaining[k]:
+                return self._matched(j, slots, free, forced) if len(slots) > 1 else None
+            pool.sort(key=lambda p: (self.load[p], level_of[p].level(slot.skill) - slot.min_level, inst.cost[p], p))
+            for p in pool[: remaining[k]]:
+                chosen.append(p)
+                taken.add(p)
+        return tuple(sorted(chosen))
+
+    def _matched(self, j: int, slots: list[_Slot], free: list[int], forced: list[int]) -> tuple[int, ...] | None:
+        people = self.inst.problem.people
+        free_slots = [_Slot(s.skill, s.min_level, s.count, tuple(p for p in s.eligible if p in set(free))) for s in slots]
+        owners = _match_slots(free_slots, people, fixed=[people[p] for p in forced])
+        return None if owners is None else tuple(sorted(owners))
+
+
+# --------------------------------------------------------------------------- improvement search
+
+
+class _Search:
+    """Priority rules, forward-backward improvement and a genetic algorithm over activity lists."""
+
+    def __init__(
+        self,
+        inst: _Instance,
+        objective: Objective,
+        rng: random.Random,
+        began: float,
+        time_budget: float | None,
+        max_iterations: int | None,
+    ) -> None:
+        self.inst = inst
+        self.objective = objective
+        self.rng = rng
+        self.deadline = None if time_budget is None else began + time_budget
+        self.max_iterations = max_iterations
+        self.iterations = 0
+        self.related = [{s for s, _, _ in inst.succs[j]} for j in range(inst.n)]
+        self.target: tuple[float, ...] | None = None  # a score nothing can beat: stop there
+        self.reached = False
+
+    def out_of_budget(self) -> bool:
+        if self.reached:
+            return True
+        if self.max_iterations is not None and self.iterations >= self.max_iterations:
+            return True
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+    def run(self, rules: list[str], late_start: list[int], late_finish: list[int]) -> _Schedule:
+        population: list[_Schedule] = []
+        for rule in rules:
+            if population and self.out_of_budget():
+                break
+            if rule == "RANDOM":
+                population.append(self.evaluate(self.biased_random_order(late_finish)))
+            else:
+                population.append(self.evaluate(self.rule_order(rule, late_start, late_finish)))
+        best = min(population, key=lambda s: s.score)
+        size = max(10, min(40, 2 * len(population) + self.inst.n // 3))
+        while len(population) < size and "RANDOM" in rules and not self.out_of_budget():
+            population.append(self.evaluate(self.biased_random_order(late_finish)))
+        if len(population) < 2 or self.inst.n < 3:
+            return min(population, key=lambda s: s.score)
+        return self.evolve(population, size, best)
+
+    def evolve(self, population: list[_Schedule], size: int, best: _Schedule) -> _Schedule:
+        seen = {tuple(s.start) for s in population}
+        while not self.out_of_budget():
+            mother, father = self.rng.sample(population, 2)
+            for child_order in self.crossover(mother.order, father.order):
+                self.mutate(child_order)
+                child = self.evaluate(child_order)
+                key = tuple(child.start)
+                if key not in seen:
+                    seen.add(key)
+                    population.append(child)
+                if self.out_of_budget():
+                    break
+            population.sort(key=lambda s: s.score)
+            del population[size:]
+        return min([best, *population], key=lambda s: s.score)
+
+    def evaluate(self, order: list[int]) -> _Schedule:
+        """Forward pass, then backward-forward justification; keeps the better one."""
+        inst = self.inst
+        forward = _Sgs(inst).run(order)
+        self.iterations += 1
+        forward.score = self.score(forward)
+        if inst.n < 3 or self._stops_at(forward) or self.out_of_budget():
+            return forward
+        by_finish = _topological(inst.mirror, key=lambda j: -forward.finish[j])
+        backward = _Sgs(inst.mirror, fixed_team=forward.team).run(by_finish)
+        again_order = _topological(inst, key=lambda j: -backward.finish[j])
+        again = _Sgs(inst).run(again_order)
+        again.score = self.score(again)
+        self._stops_at(again)
+        return again if again.score <= forward.score else forward
+
+    def _stops_at(self, schedule: _Schedule) -> bool:
+        if self.target is not None and schedule.score <= self.target:
+            self.reached = True
+        return self.reached
+
+    def score(self, s: _Schedule) -> tuple[float, ...]:
+        inst = self.inst
+        makespan = max(s.finish, default=0)
+        late = sum(
+            w * max(0, f - d) for w, f, d in zip(inst.lateness_weight, s.finish, inst.deadline) if d is not None
+        )
+        pins = len(s.conflicts)  # an unhonoured pin outweighs everything else
+        if self.objective == Objective.LATENESS:
+            return (pins, late, makespan)
+        if self.objective == Objective.COST:
+            cost = sum(inst.cost[p] * (f - st) for st, f, team in zip(s.start, s.finish, s.team) for p in team)
+            return (pins, cost, makespan)
+        return (pins, makespan, late)
+
+    def rule_order(self, rule: str, late_start: list[int], late_finish: list[int]) -> list[int]:
+        inst = self.inst
+        if rule == "LFT":
+            return _topological(inst, key=lambda j: (late_finish[j], late_start[j]))
+        if rule == "LST":
+            return _topological(inst, key=lambda j: (late_start[j], late_finish[j]))
+        if rule == "MTS":
+            total = _successor_counts(inst)
+            return _topological(inst, key=lambda j: (-total[j], late_finish[j]))
+        if rule == "GRPW":
+            weight = [inst.duration[j] + sum(inst.duration[s] for s, _, _ in inst.succs[j]) for j in range(inst.n)]
+            return _topological(inst, key=lambda j: (-weight[j], late_finish[j]))
+        raise ProblemError(f"unknown priority rule {rule!r}")
+
+    def biased_random_order(self, late_finish: list[int]) -> list[int]:
+        """Regret-based biased random sampling: tasks with an earlier latest finish are likelier."""
+        inst = self.inst
+        missing = [len({p for p, _, _ in inst.preds[j]}) for j in range(inst.n)]
+        ready = [j for j in range(inst.n) if missing[j] == 0]
+        order: list[int] = []
+        while ready:
+            worst = max(late_finish[j] for j in ready)
+            weights = [(worst - late_finish[j] + 1) ** 2 for j in ready]
+            pick = self.rng.choices(range(len(ready)), weights=weights)[0]
+            j = ready.pop(pick)
+            order.append(j)
+            for s in {s for s, _, _ in inst.succs[j]}:
+                missing[s] -= 1
+                if missing[s] == 0:
+                    ready.append(s)
+        return order
+
+    def crossover(self, mother: list[int], father: list[int]) -> list[list[int]]:
+        """Two-point crossover (Hartmann 1998): keeps every child a topological order."""
+        n = len(mother)
+        q1, q2 = sorted(self.rng.sample(range(n + 1), 2))
+        return [self._cross(mother, father, q1, q2), self._cross(father, mother, q1, q2)]
+
+    @staticmethod
+    def _cross(first: list[int], second: list[int], q1: int, q2: int) -> list[int]:
+        child = first[:q1]
+        taken = set(child)
+        for j in second:
+            if len(child) == q2:
+                break
+            if j not in taken:
+                child.append(j)
+                taken.add(j)
+        child.extend(j for j in first if j not in taken)
+        return child
+
+    def mutate(self, order: list[int], rate: float = 0.05) -> None:
+        for i in range(len(order) - 1):
+            if self.rng.random() < rate and order[i + 1] not in self.related[order[i]]:
+                order[i], order[i + 1] = order[i + 1], order[i]
+
+
+def _topological(inst: _Instance, key) -> list[int]:
+    """Kahn's algorithm taking the ready task with the smallest key first."""
+    missing = [len({p for p, _, _ in inst.preds[j]}) for j in range(inst.n)]
+    heap = [(key(j), j) for j in range(inst.n) if missing[j] == 0]
+    heapq.heapify(heap)
+    order: list[int] = []
+    while heap:
+        _, j = heapq.heappop(heap)
+        order.append(j)
+        for s in {s for s, _, _ in inst.succs[j]}:
+            missing[s] -= 1
+            if missing[s] == 0:
+                heapq.heappush(heap, (key(s), s))
+    return order
+
+
+def _successor_counts(inst: _Instance) -> list[int]:
+    reach = [0] * inst.n
+    for j in reversed(_topological(inst, key=lambda j: j)):
+        for s, _, _ in inst.succs[j]:
+            reach[j] |= reach[s] | (1 << s)
+    return [r.bit_count() for r in reach]
+
+
+# --------------------------------------------------------------------------- result
+
+
+def _result(problem: Problem, inst: _Instance, best: _Schedule, bound: int, objective: Objective, began: float) -> Result:
+    tasks = {
+        inst.ids[j]: TaskSchedule(inst.ids[j], best.start[j], best.finish[j], tuple(inst.person_ids[p] for p in best.team[j]))
+        for j in range(inst.n)
+    }
+    makespan = max(best.finish, default=0)
+    reasons = list(best.conflicts) + deadline_reasons(problem, tasks)
+    if best.conflicts:
+        status = Status.INFEASIBLE
+    elif objective == Objective.MAKESPAN and makespan <= bound:
+        status = Status.OPTIMAL
+    else:
+        status = Status.FEASIBLE
+    return Result(
+        method="heuristic",
+        status=status,
+        tasks=tasks,
+        makespan=makespan,
+        lower_bound=bound,
+        objective=float(best.score[1]) if len(best.score) > 1 else None,
+        seconds=time.perf_counter() - began,
+        reasons=reasons,
+    )
+
+
+def deadline_reasons(problem: Problem, schedule: dict[str, TaskSchedule]) -> list[str]:
+    """One sentence per task finishing after its deadline, naming the task and the days missing."""
+    reasons = []
+    for task in problem.tasks:
+        placed = schedule.get(task.id)
+        if task.deadline is not None and placed is not None and placed.finish > task.deadline:
+            days = placed.finish - task.deadline
+            reasons.append(
+                f"Task {_label(task)} finishes at {placed.finish}, {days} day{'s' if days > 1 else ''} "
+                f"after its deadline ({task.deadline})"
+            )
+    return reasons
+
+
+def _infeasible(problem: Problem, reasons: list[str], began: float) -> Result:
+    return Result(method="heuristic", status=Status.INFEASIBLE, reasons=reasons, seconds=time.perf_counter() - began)
+
+
+def _label(task) -> str:
+    return f"'{task.name}' ({task.id})" if task.name and task.name != task.id else f"'{task.id}'"
+
+
+def _skills_text(task) -> str:
+    return ", ".join(f"'{r.skill}' ≥ {r.min_level}" for r in task.skills)
