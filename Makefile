@@ -15,7 +15,7 @@ install: $(PY)
 	$(PIP) install --quiet -e .
 
 install-dev: $(PY)
-	$(PIP) install --quiet -e '.[dev,server]'
+	$(PIP) install --quiet -e '.[dev,server,mpxj]'
 
 # HTMX from the npm registry, copied into a git-ignored static folder (never committed).
 static: jalon/static/vendor/htmx.min.js

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jalon.accounts.urls")),
     path("", include("jalon.projects.urls")),
     path("", include("jalon.jobs.urls")),
+    path("", include("jalon.planning.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

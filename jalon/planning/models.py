@@ -78,3 +78,62 @@ class BaselineTask(models.Model):
             raise ValidationError({"finish": _("La fin précède le début.")})
         if self.task_id and self.baseline_id and self.task.project_id != self.baseline.project_id:
             raise ValidationError({"task": _("La tâche appartient à un autre projet que la référence.")})
+
+
+class PlanRun(models.Model):
+    """One press of Planifier or Optimiser: what was planned together, how, and what came out.
+
+    `reasons` are the French sentences shown to the manager (missed deadlines, infeasibilities);
+    `comparison` holds, for an optimisation, the heuristic's figures it started from."""
+
+    class Method(models.TextChoices):
+        HEURISTIC = "heuristic", _("Planification rapide")
+        OPTIMIZE = "optimize", _("Optimisation")
+
+    class Outcome(models.TextChoices):
+        SAVED = "saved", _("Planning enregistré")
+        INFEASIBLE = "infeasible", _("Planification impossible")
+        INVALID = "invalid", _("Planning refusé par le contrôle")
+        STALE = "stale", _("Données modifiées pendant le calcul")
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("projet"), on_delete=models.CASCADE, related_name="plan_runs"
+    )
+    projects = models.ManyToManyField(
+        "projects.Project", verbose_name=_("projets planifiés ensemble"), related_name="+", blank=True
+    )
+    method = models.CharField(_("méthode"), max_length=20, choices=Method.choices, default=Method.HEURISTIC)
+    objective = models.CharField(_("objectif"), max_length=20, default="makespan")
+    outcome = models.CharField(_("résultat"), max_length=20, choices=Outcome.choices)
+    engine_status = models.CharField(_("statut du moteur"), max_length=20, blank=True)
+    makespan_days = models.PositiveIntegerField(_("durée (jours ouvrés)"), null=True, blank=True)
+    lower_bound_days = models.PositiveIntegerField(_("borne inférieure (jours ouvrés)"), null=True, blank=True)
+    finish_date = models.DateField(_("fin du planning"), null=True, blank=True)
+    lateness_days = models.PositiveIntegerField(_("retard cumulé (jours ouvrés)"), null=True, blank=True)
+    cost = models.DecimalField(_("coût interne (€)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    seconds = models.FloatField(_("durée du calcul (s)"), default=0)
+    task_count = models.PositiveIntegerField(_("tâches planifiées"), default=0)
+    reasons = models.JSONField(_("explications"), default=list, blank=True)
+    comparison = models.JSONField(_("comparaison"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lancé par"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("lancé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calcul de planning")
+        verbose_name_plural = _("calculs de planning")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.get_method_display()} ({self.get_outcome_display()})"
+
+    @property
+    def saved(self) -> bool:
+        return self.outcome == self.Outcome.SAVED

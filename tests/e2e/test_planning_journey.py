@@ -1,0 +1,109 @@
+"""A project manager plans a project from its template in a real headless Chromium: Planifier,
+read the Gantt (the bars carry the dates the engine wrote), export the PDF and read its text,
+then the milestones calendar and the workload."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jalon.projects.models import Task, TaskSkill
+from jalon.projects.services import project_apply_template
+from tests.factories import PASSWORD, make_member, make_person
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture
+def page(browser_env):  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's Chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1360, "height": 900}, accept_downloads=True)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.screenshot(path=str(ARTIFACTS / f"planning-{name}.png"), full_page=True)
+
+
+def staff_the_template(project) -> None:  # type: ignore[no-untyped-def]
+    """The site vitrine template's breakdown, and a small team holding every skill it asks for."""
+    project_apply_template(project=project)
+    names = sorted(set(TaskSkill.objects.filter(task__project=project).values_list("skill__name", flat=True)))
+    team = [("Julien", "Moreau", names[0::3]), ("Camille", "Roux", names[1::3]), ("Léa", "Fontaine", names[2::3])]
+    for first, last, skills in team:
+        person = make_person(project.organisation, first, last_name=last, skills={s: 5 for s in skills})
+        make_member(project, person)
+
+
+def test_a_project_manager_plans_reads_the_gantt_and_exports_the_pdf(live_server, live_world, page, tmp_path):
+    project = live_world.project_a
+    staff_the_template(project)
+
+    page.goto(f"{live_server.url}/projets/{project.pk}/planning/")
+    page.get_by_label("Identifiant").fill("pm")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name=re.compile("Planification — Refonte boulangerie"))).to_be_visible()
+    expect(page.get_by_text("Le projet n'a pas encore été planifié.")).to_be_visible()
+    shot(page, "01-before")
+
+    page.get_by_role("button", name="Planifier", exact=True).click()
+    expect(page.locator(".message-success")).to_contain_text("Planning calculé et enregistré : fin le ")
+    expect(page.locator(".status-run-saved")).to_have_text("Planning enregistré")
+    shot(page, "02-planned")
+    tasks = list(Task.objects.filter(project=project))
+    assert all(t.start and t.finish for t in tasks)
+
+    page.get_by_role("link", name="Gantt", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Gantt — Refonte boulangerie"))).to_be_visible()
+    titles = page.locator("#gantt-panel svg g > title").all_text_contents()
+    shot(page, "03-gantt-week")
+    for task in tasks:
+        if task.is_milestone:
+            expected = f"{task.name}\nJalon le {task.start:%d/%m/%Y}"
+        else:
+            expected = f"{task.name}\nDu {task.start:%d/%m/%Y} au {task.finish:%d/%m/%Y}"
+        assert any(t.startswith(expected) for t in titles), f"no bar titled {expected!r} in {titles}"
+    expect(page.locator(".critical-path li").first).to_be_visible()
+
+    page.get_by_role("link", name="Jour", exact=True).click()
+    expect(page.get_by_role("link", name="Jour", exact=True)).to_have_attribute("aria-current", "true")
+    expect(page).to_have_url(re.compile(r"zoom=day"))
+    shot(page, "04-gantt-day")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="PDF", exact=True).click()
+    pdf = tmp_path / "gantt.pdf"
+    download_info.value.save_as(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Refonte boulangerie" in text
+    first = min((t for t in tasks if not t.is_milestone), key=lambda t: (t.start, t.order))
+    assert first.name[:20] in text
+
+    page.get_by_role("link", name="Calendrier des jalons").click()
+    expect(page.locator(".month-calendar")).to_be_visible()
+    shot(page, "05-milestones")
+
+    page.get_by_role("link", name="Plan de charge").click()
+    expect(page.get_by_role("heading", name="Plan de charge", exact=True)).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Julien Moreau"))).to_be_visible()
+    expect(page.locator("td.load.busy").first).to_be_visible()  # the planned work is in the weeks shown
+    shot(page, "06-workload")
