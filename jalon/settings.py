@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jalon.planning",
     "jalon.jobs",
     "jalon.reports",
+    "jalon.meetings",
 ]
 
 MIDDLEWARE = [
