@@ -15,6 +15,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from jalon.interop import commands as interop_commands
+
 SETTINGS_MODULE = "jalon.settings"
 # Seconds a child gets to stop cleanly after Ctrl-C before it is killed.
 STOP_GRACE_SECONDS = 10.0
@@ -207,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     _passthrough(sub, "migrate", "create or update the database tables", cmd_migrate)
     _passthrough(sub, "manage", "run any Django management command (jalon manage help)", cmd_manage)
     _passthrough(sub, "solve", "schedule a PSPLIB (.sm) or iMOPSE (.def) file", cmd_solve)
+    interop_commands.add_parsers(sub)  # import, export, backup, restore
     return parser
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jalon.planning",
     "jalon.jobs",
     "jalon.reports",
+    "jalon.interop",
     "jalon.meetings",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("jalon.projects.urls_breakdown")),
     path("", include("jalon.people.urls")),
     path("", include("jalon.planning.urls")),
+    path("", include("jalon.interop.urls")),
     path("", include("jalon.meetings.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
