@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from jalon import plan_command
 from jalon.interop import commands as interop_commands
 
 SETTINGS_MODULE = "jalon.settings"
@@ -209,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     _passthrough(sub, "migrate", "create or update the database tables", cmd_migrate)
     _passthrough(sub, "manage", "run any Django management command (jalon manage help)", cmd_manage)
     _passthrough(sub, "solve", "schedule a PSPLIB (.sm) or iMOPSE (.def) file", cmd_solve)
+    plan_command.add_parser(sub)  # plan CODE [--optimize] [--time-limit S]
     interop_commands.add_parsers(sub)  # import, export, backup, restore
     return parser
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "jalon.jobs",
     "jalon.reports",
     "jalon.interop",
+    "ninja",  # REST API; listed so its Swagger UI is served from local static files, not a CDN
+    "jalon.api",
     "jalon.meetings",
 ]
 
