@@ -82,7 +82,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jalon.sqlite3'}"),
+        os.getenv("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jalon.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
     )
 }

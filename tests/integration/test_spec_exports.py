@@ -97,7 +97,7 @@ def test_docx_reads_back_with_title_page_sections_and_table(version: SpecVersion
 def test_docx_drops_characters_xml_cannot_hold(version: SpecVersion) -> None:
     from docx import Document
 
-    SpecVersion.objects.filter(pk=version.pk).update(sections=[{"key": "k", "title": "Titre\x07", "body": "a\x00b"}])
+    SpecVersion.objects.filter(pk=version.pk).update(sections=[{"key": "k", "title": "Titre\x07", "body": "a\x01b"}])
     document = Document(io.BytesIO(spec_docx(version)))
     assert "1. Titre" in [p.text for p in document.paragraphs]
     assert "ab" in [p.text for p in document.paragraphs]
