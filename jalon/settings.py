@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",  # REST API; listed so its Swagger UI is served from local static files, not a CDN
     "jalon.api",
     "jalon.meetings",
+    "jalon.tracking",
 ]
 
 MIDDLEWARE = [
