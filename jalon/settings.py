@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "jalon.accounts",
     "jalon.people",
     "jalon.projects",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "jalon.interop",
     "ninja",  # REST API; listed so its Swagger UI is served from local static files, not a CDN
     "jalon.api",
+    "jalon.portal",
     "jalon.meetings",
     "jalon.tracking",
 ]
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "jalon.urls"

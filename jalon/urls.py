@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("jalon.planning.urls")),
     path("", include("jalon.interop.urls")),
     path("", include("jalon.meetings.urls")),
+    path("", include("jalon.portal.urls")),
     path("", include("jalon.tracking.urls")),
     path("langue/", set_language, name="set_language"),
     path("api/", include("jalon.api.urls")),

@@ -169,3 +169,34 @@ def run_worker_batch() -> Callable[[], None]:
             for sig, handler in saved.items():
                 signal.signal(sig, handler)
     return run
+
+
+# Every role of the issue-5 access matrices, in this order: the PM of another project of the
+# same organisation (other_pm, manager of project_b) and a member staffed on no project of
+# client A (member_off) come on top of ROLE_ORDER's cast.
+EVERY_ROLE_ORDER = ("anonymous", "admin", "pm", "other_pm", "member", "member_off", "client_a", "client_b", "outsider")
+
+
+@pytest.fixture
+def every_role_world(world: World) -> World:
+    from jalon.accounts.models import User
+    from tests.factories import make_member, make_person, make_user
+
+    world.users["other_pm"] = User.objects.get(username="other_pm")
+    member_off = make_user(User.Role.MEMBER, world.project_a.organisation, username="member_off")
+    make_member(world.project_b, make_person(world.project_a.organisation, "Marc", user=member_off))
+    world.users["member_off"] = member_off
+    return world
+
+
+@pytest.fixture
+def every_role_row(as_role):  # type: ignore[no-untyped-def]
+    """The status code each role of EVERY_ROLE_ORDER gets for one request."""
+    def row(world: World, method: str, url: str, data: dict[str, object] | None = None, **headers: str) -> list[int]:
+        codes = []
+        for role in EVERY_ROLE_ORDER:
+            http = as_role(world, role)
+            response = http.post(url, data or {}, headers=headers) if method == "POST" else http.get(url, headers=headers)
+            codes.append(response.status_code)
+        return codes
+    return row
