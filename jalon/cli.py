@@ -1,7 +1,8 @@
-"""The `jalon` command line: serve the web app with its worker, load the demo, solve a file.
+"""The `jalon` command line: serve the web app with its worker, load the demo, plan a project,
+exchange files (import, export, backup, restore), write the weekly report, solve a benchmark file.
 
-Django is imported lazily, inside the subcommands that need it, so that `jalon solve` (the
-engine on a benchmark file) starts fast and works without a database.
+Django is imported lazily, inside the subcommands that need it, so that `jalon --help` and
+`jalon solve` (the engine on a benchmark file) start fast and work without a database.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from jalon import plan_command
+from jalon import plan_command, report_command
 from jalon.interop import commands as interop_commands
 
 SETTINGS_MODULE = "jalon.settings"
@@ -30,13 +31,15 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _manage(argv: Sequence[str]) -> int:
-    """Run a Django management command in this process and return its exit code."""
+def _manage(argv: Sequence[str], prog: str = "jalon manage") -> int:
+    """Run a Django management command in this process and return its exit code. Django puts
+    `prog` before the command's name in usage lines and hints: `jalon manage db_worker` and
+    `jalon migrate` are what a user can type back."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     from django.core.management import execute_from_command_line
 
     try:
-        execute_from_command_line(["jalon", *argv])
+        execute_from_command_line([prog, *argv])
     except SystemExit as exc:  # management commands exit through SystemExit on errors
         return exc.code if isinstance(exc.code, int) else 1
     return 0
@@ -156,11 +159,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    return _manage(["migrate", *args.rest])
+    return _manage(["migrate", *args.rest], prog="jalon")
+
+
+MANAGE_USAGE = "usage: jalon manage COMMAND [OPTIONS]\n\nRun a Django management command; " \
+               "`jalon manage COMMAND --help` describes one."
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    return _manage(args.rest or ["help"])
+    if not args.rest or args.rest[0] in ("-h", "--help"):
+        # Django's own help has no usage line: say how `jalon manage` is called, then list.
+        print(MANAGE_USAGE)
+        return _manage(["help"])
+    return _manage(args.rest)
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -212,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     _passthrough(sub, "solve", "schedule a PSPLIB (.sm) or iMOPSE (.def) file", cmd_solve)
     plan_command.add_parser(sub)  # plan CODE [--optimize] [--time-limit S]
     interop_commands.add_parsers(sub)  # import, export, backup, restore
+    report_command.add_parser(sub)  # report CODE --format pdf|xlsx|html
     return parser
 
 

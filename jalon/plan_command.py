@@ -13,12 +13,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from jalon.cli_common import find_project
+
 EXIT_REFUSED = 1  # bad input: unknown project, bad time limit
 EXIT_NOT_SAVED = 2  # the planner ran but saved nothing (cycle, missing skill, infeasible...)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    summary = "plan a project (heuristic, or CP-SAT with --optimize) and save its dates"
+    summary = "plan a project and save its dates (CP-SAT with --optimize)"
     parser = sub.add_parser("plan", help=summary, description=(
         "Plan the project with this code, together with the projects sharing its people, and save "
         "the dates. The heuristic answers at once; --optimize runs the CP-SAT optimiser, started "
@@ -35,21 +37,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def _fail(message: str, code: int = EXIT_REFUSED) -> int:
     print(f"jalon: {message}", file=sys.stderr)
     return code
-
-
-def _find_project(code: str, organisation: str | None) -> Any:
-    from jalon.projects.models import Project
-
-    projects = Project.objects.filter(code=code).select_related("organisation")
-    if organisation:
-        projects = projects.filter(organisation__name=organisation)
-    found = list(projects[:2])
-    if len(found) > 1:
-        raise LookupError(f"several organisations have a project {code!r}: say which one with --organisation NAME")
-    if not found:
-        where = f" in organisation {organisation!r}" if organisation else ""
-        raise LookupError(f"no project has the code {code!r}{where}")
-    return found[0]
 
 
 def _check_time_limit(args: argparse.Namespace) -> float | None:
@@ -96,7 +83,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     django.setup()
     try:
         limit = _check_time_limit(args)
-        project = _find_project(args.code, args.organisation)
+        project = find_project(args.code, args.organisation)
     except (LookupError, ValueError) as error:
         return _fail(str(error))
     outcome = _run(project, "optimize" if args.optimize else "heuristic", limit)

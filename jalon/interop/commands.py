@@ -1,6 +1,9 @@
 """`jalon import`, `jalon export`, `jalon backup`, `jalon restore`: the file exchanges of the
 command line. Each prints one sentence on error and exits non-zero; long work shows a progress
 bar (rich) on a terminal. Django is set up only when a command runs.
+
+`export --format ics` writes the project's calendar with the very function behind the page
+/projets/<pk>/calendrier.ics, so the file and the page give the same events.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-FORMATS = ("mspdi", "csv", "xlsx", "json")
+from jalon.cli_common import check_writable, find_project, write_output
+
+FORMATS = ("mspdi", "csv", "xlsx", "ics", "json")
 
 
 def _setup() -> None:
@@ -95,26 +101,52 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def project_calendar_ics(project: Any) -> bytes:
+    """The project's milestones, meetings and assignments as iCalendar: the feed of
+    /projets/<pk>/calendrier.ics as an administrator of the project's organisation sees it,
+    since whoever runs `jalon` has the whole database anyway."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from jalon.accounts.models import User
+    from jalon.formats.ical import calendar_feed
+    from jalon.meetings.selectors import project_calendar_events
+
+    operator = User(role=User.Role.ADMIN, organisation=project.organisation)  # never saved
+    # The page names events after the host it is served from; the site's address stands for it
+    # here, so that a calendar which imported both sees the same UIDs.
+    domain = urlsplit(settings.JALON_BASE_URL).hostname or "localhost"
+    events = project_calendar_events(project, operator, domain=domain, fallback_email=settings.DEFAULT_FROM_EMAIL)
+    return calendar_feed(events, stamp=timezone.now(), name=str(project), zone=settings.TIME_ZONE)
+
+
+def _export_content(project: Any, fmt: str) -> bytes:
+    from jalon.interop.services import project_export
+
+    return project_calendar_ics(project) if fmt == "ics" else project_export(project=project, fmt=fmt)
+
+
+def _default_output(project: Any, fmt: str) -> str:
+    from jalon.interop.services import export_filename
+
+    if fmt == "ics":  # not a plan format of the interop services: same stem, calendar suffix
+        return str(Path(export_filename(project, "json")).with_suffix(".ics"))
+    return export_filename(project, fmt)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     _setup()
-    from jalon.interop.services import export_filename, project_export
-
     try:
-        project = _project(args.code, args.organisation)
+        project = find_project(args.code, args.organisation)
+        output = args.output or _default_output(project, args.format)
+        check_writable(output)
+        done = write_output(_export_content(project, args.format), output)
     except LookupError as error:
         return _fail(str(error))
-    if project is None:
-        return _fail(f"no project has the code {args.code!r}")
-    content = project_export(project=project, fmt=args.format)
-    if args.output == "-":
-        sys.stdout.buffer.write(content)
-        return 0
-    target = Path(args.output or export_filename(project, args.format))
-    try:
-        target.write_bytes(content)
     except OSError as error:
-        return _fail(f"cannot write {target}: {error.strerror}")
-    print(f"{target} ({len(content):,} bytes)".replace(",", "\u202f"))
+        return _fail(f"cannot write {output}: {error.strerror}")
+    if done:
+        print(done)
     return 0
 
 
@@ -158,7 +190,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register the four subcommands on `jalon`'s parser."""
     imp = sub.add_parser(
-        "import", help="import a plan (MS Project XML, CSV, XLSX; .mpp/.gan with MPXJ) into a project",
+        "import", help="import a plan file (MSPDI, CSV, XLSX, .mpp) into a project",
         description="Import a plan file into the project with this code (created if it does not exist). "
                     "All or nothing: on any error nothing is written.")
     imp.add_argument("file", metavar="FILE", help="the plan file: .xml, .csv, .xlsx, .mpp, .gan")
@@ -166,8 +198,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     imp.add_argument("--organisation", metavar="NAME", help="organisation (needed when several exist)")
     imp.set_defaults(handler=cmd_import)
 
-    exp = sub.add_parser("export", help="export a project's plan as MS Project XML, CSV, XLSX or JSON",
-                         description="Export the project with this code.")
+    exp = sub.add_parser("export", help="export a project's plan (MSPDI, CSV, XLSX, JSON) or calendar",
+                         description="Export the plan of the project with this code as MS Project XML (mspdi), "
+                                     "CSV, XLSX or JSON, or its milestones, meetings and assignments as "
+                                     "iCalendar (ics).")
     exp.add_argument("code", metavar="CODE", help="the project's code")
     exp.add_argument("--format", choices=FORMATS, default="mspdi", help="file format (default: %(default)s)")
     exp.add_argument("--output", "-o", metavar="FILE", help="where to write (default: CODE.ext; '-' for stdout)")
