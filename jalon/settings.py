@@ -98,6 +98,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's backend, loading the login's collaborator record along with it (the top bar needs it).
+AUTHENTICATION_BACKENDS = ["jalon.accounts.backends.JalonModelBackend"]
 
 TASKS = {
     "default": {

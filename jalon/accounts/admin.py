@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jalon.accounts.models import Organisation, User
 
@@ -38,7 +39,7 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["organisation", "client"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (_("Jalon"), {"fields": ["organisation", "role", "client", "language"]}),
+        (pgettext_lazy("product name", "Jalon"), {"fields": ["organisation", "role", "client", "language"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": [

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jalon.accounts.models import Organisation
 from jalon.engine.calendar import WorkCalendar
@@ -115,7 +116,7 @@ def attendees_for(
     for person in people:
         days = overbooked_days(_planned_work(person, first_day, last_day, calendar),
                                capacity=float(person.capacity), calendar=calendar)
-        busy[person.pk].extend(whole_days_busy(days, zone, "planning surchargé"))
+        busy[person.pk].extend(whole_days_busy(days, zone, gettext("planning surchargé")))
     days_off = {
         row.person_id: row.days_off for row in PersonCalendar.objects.filter(person_id__in=ids).exclude(weekdays_off="")
     }

@@ -164,7 +164,7 @@ def _conclude(run: PlanRun, mapped: MappedProblem, result: Result) -> PlanOutcom
         if not _unchanged(mapped):
             stale = [_("Des tâches ont été modifiées pendant le calcul : rien n'a été enregistré. Planifiez à nouveau.")]
             return _refuse(run, projects, PlanRun.Outcome.STALE, stale, result)
-        _write_schedule(mapped, result)
+        _write_schedule(mapped, result, by=run.created_by)
         run.outcome, run.reasons = PlanRun.Outcome.SAVED, reasons
         _save_run(run, projects)
     return PlanOutcome(run, projects, reasons, result)
@@ -190,18 +190,28 @@ def _unchanged(mapped: MappedProblem) -> bool:
     return dict(current) == mapped.versions
 
 
-def _write_schedule(mapped: MappedProblem, result: Result) -> None:
+def _write_schedule(mapped: MappedProblem, result: Result, *, by: User | None) -> None:
     """Dates on every task (first and last working day), and the planner's assignments in place
-    of the previous ones; pinned assignments stay. Bulk statements, whatever the task count."""
+    of the previous ones; pinned assignments stay. Bulk statements, whatever the task count.
+
+    A bulk update sends no signal, so django-simple-history sees nothing: the history rows of
+    the tasks whose dates moved are written here, in one more bulk insert, signed by `by`.
+    (`bulk_update_with_history` would log every task, moved or not, on every plan: rows that
+    the « Historique » page would read and then hide as changes of nothing.)"""
     calendar, now = mapped.calendar, timezone.now()
-    tasks = []
+    tasks, moved = [], []
     for key, placed in result.tasks.items():
         task = mapped.tasks[key]
-        task.start, task.finish = schedule_dates(calendar, placed.start, placed.finish)
+        dates = schedule_dates(calendar, placed.start, placed.finish)
+        if (task.start, task.finish) != dates:
+            moved.append(task)
+        task.start, task.finish = dates
         task.version = F("version") + 1  # forms holding the old version now get a stale-edit message
         task.updated_at = now
         tasks.append(task)
     Task.objects.bulk_update(tasks, ["start", "finish", "version", "updated_at"], batch_size=500)
+    if moved:
+        Task.history.bulk_history_create(moved, batch_size=500, update=True, default_user=by, default_date=now)
     for task in tasks:
         task.version = mapped.versions[task.pk] + 1
     task_pks = [t.pk for t in tasks]

@@ -22,7 +22,8 @@ APP = "jalon.portal"
 NOISE_FIELDS = ("created_at", "updated_at", "version")
 
 simple_history.register(Project, app=APP, excluded_fields=list(NOISE_FIELDS))  # budget, dates, manager, status
-# Dates, pins, effort, progress; the planner's bulk writes are logged as PlanRun rows instead.
+# Dates, pins, effort, progress; the planner writes dates in bulk and adds the rows of the tasks it
+# moved itself (planning/services.py), each run also being a PlanRun row.
 simple_history.register(Task, app=APP, excluded_fields=list(NOISE_FIELDS))
 simple_history.register(Spec, app=APP, excluded_fields=["created_at"])
 simple_history.register(SpecVersion, app=APP, excluded_fields=["created_at"])

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.text import Truncator
@@ -21,6 +20,8 @@ from jalon.projects.models import Deliverable, Project, Task
 from jalon.projects.permissions import AnyUser
 from jalon.projects.selectors import projects_visible_to
 from jalon.specs.models import SpecVersion
+from jalon.tracking.models import StatusReport
+from jalon.tracking.selectors import published_reports_for
 
 # What the client reads of the cahier des charges: never the PM's drafts.
 CLIENT_SPEC_STATUSES = (SpecVersion.Status.SUBMITTED, SpecVersion.Status.VALIDATED, SpecVersion.Status.REJECTED)
@@ -60,19 +61,10 @@ def project_deliverables(project: Project) -> QuerySet[Deliverable]:
     return project.deliverables.select_related("task").order_by("due_date", "name")
 
 
-def published_status_reports(project: Project) -> list[Any]:
-    """The project's published status reports (météo projet), newest first.
-
-    The hook for the status reports to come: when an installed app provides a `StatusReport`
-    model with a `project` foreign key and a `status` whose published value is "published",
-    the portal lists them; until then there are none, and the page says so."""
-    for config in apps.get_app_configs():
-        try:
-            model = config.get_model("StatusReport")
-        except LookupError:
-            continue
-        return list(model.objects.filter(project=project, status="published").order_by("-pk"))
-    return []
+def published_status_reports(project: Project) -> QuerySet[StatusReport]:
+    """The project's published status reports (météo projet), newest first: the ones its
+    client may read (tracking owns the rule)."""
+    return published_reports_for(project)
 
 
 def project_change_requests(project: Project, *, status: str | None = None) -> QuerySet[ChangeRequest]:

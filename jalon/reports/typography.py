@@ -15,6 +15,8 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 NNBSP = "\u202f"  # espace fine insécable
 NBSP = "\u00a0"  # espace insécable
 
@@ -53,7 +55,7 @@ def format_date(value: date | None) -> str:
 
 def format_datetime(value: datetime) -> str:
     """dd/mm/yyyy à HH:MM, for a datetime already converted to the reader's time zone."""
-    return f"{format_date(value)} à {value.hour:02d}:{value.minute:02d}"
+    return gettext("%(date)s à %(time)s") % {"date": format_date(value), "time": f"{value.hour:02d}:{value.minute:02d}"}
 
 
 def _to_decimal(value: Decimal | int | float | str, what: str) -> Decimal:
@@ -99,7 +101,8 @@ def format_days(days: Decimal | int | str) -> str:
     """An effort in person-days: `12,5 j/h`, `3 j/h`, `0,25 j/h` (at most two decimals)."""
     if isinstance(days, float):
         raise TypeError(f"format_days expects a Decimal, not a float: {days!r}")
-    return f"{format_number(days, 2, trim=True)}{NBSP}j/h"
+    unit = gettext("j/h")
+    return f"{format_number(days, 2, trim=True)}{NBSP}{unit}"
 
 
 def format_percent(value: Decimal | int | float, decimals: int = 0) -> str:

@@ -19,8 +19,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jalon.portal.models import Decision
+from jalon.portal.services import spec_version_client_decide
 from jalon.projects.models import Project
-from jalon.projects.permissions import can_see_costs, get_project_for_user
+from jalon.projects.permissions import Role, can_see_costs, get_project_for_user, role_of
 from jalon.specs import exports, services
 from jalon.specs.forms import RequirementForm, SpecDecisionForm, SpecSectionsForm
 from jalon.specs.models import Requirement, SpecVersion
@@ -205,16 +207,28 @@ def spec_version_decide(request: HttpRequest, pk: int, number: int) -> HttpRespo
         raise PermissionDenied
     form = SpecDecisionForm(request.POST)
     if form.is_valid():
-        decide = services.spec_version_validate if form.cleaned_data["decision"] == SpecVersion.Status.VALIDATED \
-            else services.spec_version_reject
+        validated = form.cleaned_data["decision"] == SpecVersion.Status.VALIDATED
         try:
-            decided = decide(version=version, by=request.user, comment=form.cleaned_data["comment"])
-            messages.success(request, _("Version %(number)s : %(status)s.") % {
-                "number": decided.number, "status": decided.get_status_display().lower()})
+            if role_of(request.user) == Role.CLIENT:
+                _client_decide(request, version, validated=validated, comment=form.cleaned_data["comment"])
+            else:
+                decide = services.spec_version_validate if validated else services.spec_version_reject
+                decided = decide(version=version, by=request.user, comment=form.cleaned_data["comment"])
+                messages.success(request, _("Version %(number)s : %(status)s.") % {
+                    "number": decided.number, "status": decided.get_status_display().lower()})
         except ValidationError as error:  # decided meanwhile: the page no longer offers the form
             messages.error(request, " ".join(error.messages))
         return _see_other(reverse("spec_version", args=[project.pk, version.number]))
     return render(request, "specs/spec_detail.html", _page_context(request, project, version, decision_form=form))
+
+
+def _client_decide(request: HttpRequest, version: SpecVersion, *, validated: bool, comment: str) -> None:
+    """A client's decision goes through the portal's service wherever it is made: the same
+    frozen SpecValidation record and the same e-mail to the project manager."""
+    record = spec_version_client_decide(version=version, by=request.user, comment=comment,
+                                        decision=Decision.ACCEPTED if validated else Decision.REJECTED)
+    messages.success(request, _("Version %(number)s : %(decision)s. Votre chef de projet est prévenu.") % {
+        "number": version.number, "decision": record.get_decision_display().lower()})
 
 
 @require_POST

@@ -17,10 +17,17 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from jalon.reports.typography import format_date, format_number
 
-MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+# Literal calls so that makemessages extracts each month.
+MONTHS_SHORT = (
+    pgettext_lazy("abbreviated month", "janv."), pgettext_lazy("abbreviated month", "févr."), pgettext_lazy("abbreviated month", "mars"),
+    pgettext_lazy("abbreviated month", "avr."), pgettext_lazy("abbreviated month", "mai"), pgettext_lazy("abbreviated month", "juin"),
+    pgettext_lazy("abbreviated month", "juil."), pgettext_lazy("abbreviated month", "août"), pgettext_lazy("abbreviated month", "sept."),
+    pgettext_lazy("abbreviated month", "oct."), pgettext_lazy("abbreviated month", "nov."), pgettext_lazy("abbreviated month", "déc."),
+)
 PALETTE = {"pv": "#1f5fbf", "ev": "#1e7a46", "ac": "#c2410c", "ideal": "#8a94a6", "actual": "#1f5fbf", "forecast": "#c2410c"}
 _DOM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -108,7 +115,8 @@ def render_line_chart(chart: LineChart) -> str:
             y_ticks=[{"y": _n(y(Decimal(str(top * k / 5)))), "label": chart.value_label(Decimal(str(top * k / 5)))} for k in range(6)],
             x_ticks=[{"x": _n(x(d)), "label": label} for d, label in _x_ticks(first, last)],
             lines=[{"d": _path(s.points, x, y), "colour": s.colour, "dashed": s.dashed, "label": s.label,
-                    "dots": [{"x": _n(x(d)), "y": _n(y(v)), "title": f"{s.label} — {format_date(d)} : {chart.value_label(v)}"}
+                    "dots": [{"x": _n(x(d)), "y": _n(y(v)), "title": _("%(series)s — %(date)s : %(value)s") % {
+                        "series": s.label, "date": format_date(d), "value": chart.value_label(v)}}
                              for d, v in s.points if v is not None]} for s in chart.series],
             legend=[{"x": _n(LEFT + 170 * i), "label": s.label, "colour": s.colour, "dashed": s.dashed}
                     for i, s in enumerate(chart.series)],
@@ -144,7 +152,8 @@ def money_label(currency_sign: str = "€") -> Callable[[Decimal], str]:
 
 
 def days_label(value: Decimal) -> str:
-    return f"{format_number(value, 1, trim=True)}\u00a0j/h"
+    unit = _("j/h")
+    return f"{format_number(value, 1, trim=True)}\u00a0{unit}"
 
 
 def s_curve_chart(points: Sequence[object], *, today: dt.date | None, dom_id: str = "s-curve") -> str:
@@ -204,7 +213,7 @@ def workload_chart(weeks: Sequence[dt.date], rows: Sequence[tuple[str, Sequence[
                               "capacity": format_number(capacity, 1, trim=True)}})
     context = {
         "id": dom_id, "width": width, "height": height, "title": _("Plan de charge de l'équipe (% de la capacité)"),
-        "weeks": [{"x": _n(WL_LABEL_W + WL_COL_W * (i + 0.5)), "label": f"S{d.isocalendar().week:02d}", "sub": f"{d.day:02d}/{d.month:02d}"}
+        "weeks": [{"x": _n(WL_LABEL_W + WL_COL_W * (i + 0.5)), "label": _("S%(week)02d") % {"week": d.isocalendar().week}, "sub": f"{d.day:02d}/{d.month:02d}"}
                   for i, d in enumerate(weeks)],
         "rows": lines, "cells": cells, "empty": not rows, "empty_text": _("Personne n'est affecté au projet."),
         "legend_100": _("trait pointillé : 100 % de la capacité"),

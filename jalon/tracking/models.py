@@ -85,7 +85,7 @@ class TimesheetLock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"S{self.iso_week:02d} {self.iso_year}"
+        return _("S%(week)02d %(year)d") % {"week": self.iso_week, "year": self.iso_year}
 
 
 class Risk(models.Model):

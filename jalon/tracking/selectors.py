@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.utils.translation import gettext
 
 from jalon.accounts.models import Organisation
 from jalon.people.models import Person, PersonSkill
@@ -103,7 +104,7 @@ class TimesheetGrid:
 
     @property
     def label(self) -> str:
-        return f"S{self.week:02d} {self.year}"
+        return gettext("S%(week)02d %(year)d") % {"week": self.week, "year": self.year}
 
     def neighbour(self, weeks: int) -> tuple[int, int]:
         iso = (self.days[0] + dt.timedelta(weeks=weeks)).isocalendar()

@@ -68,7 +68,7 @@ def test_a_client_validates_and_asks_for_a_change_the_pm_accepts_it_and_sees_the
 
     # The client: only their project, no money figure.
     log_in(page, live_server.url, "client_a")
-    page.goto(live_server.url + "/client/")
+    expect(page).to_have_url(live_server.url + "/client/")  # a client lands on their portal
     expect(page.get_by_role("heading", name="Mes projets")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Refonte boulangerie"))).to_contain_text("1 version du cahier des charges")
     expect(page.get_by_text("Boutique cave")).to_have_count(0)
@@ -100,6 +100,7 @@ def test_a_client_validates_and_asks_for_a_change_the_pm_accepts_it_and_sees_the
     expect(page.get_by_role("heading", name="Page FAQ")).to_be_visible()
     expect(page.locator(".status")).to_have_text("À traiter")
     shot(page, "06-client-change-request-filed")
+    page.locator(".user-menu summary").click()  # logging out sits in the user menu
     page.get_by_role("button", name="Se déconnecter").click()
 
     # The PM: the inbox, the accept form with one task after the review, the effect.

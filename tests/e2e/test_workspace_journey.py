@@ -158,7 +158,7 @@ def test_a_new_project_manager_goes_from_the_spec_to_a_feasible_plan(live_server
     shot(page, "06-person-with-skill")
 
     # 6. Planifier.
-    page.locator(".topnav").get_by_role("link", name="Portefeuille").click()
+    page.locator(".topnav").get_by_role("link", name="Portefeuille", exact=True).click()
     page.get_by_role("link", name="Site de la fromagerie").click()
     page.locator(".project-tabs").get_by_role("link", name="Planification").click()
     page.get_by_role("button", name="Planifier", exact=True).click()
@@ -186,7 +186,7 @@ def test_a_new_project_manager_goes_from_the_spec_to_a_feasible_plan(live_server
     assert "EX-01" in text and "Formulaire de contact" in text
 
     # 9. Back to the portfolio: the project's next milestone and its load are there.
-    page.locator(".topnav").get_by_role("link", name="Portefeuille").click()
+    page.locator(".topnav").get_by_role("link", name="Portefeuille", exact=True).click()
     row = page.get_by_role("row", name=re.compile("Site de la fromagerie"))
     expect(row).to_contain_text("Fromagerie Blanc")
     expect(row).to_contain_text("Validation du cahier des charges")

@@ -83,3 +83,42 @@ def test_the_history_page_filters_by_kind_and_htmx_gets_the_list_only(world, as_
 def test_an_unknown_kind_is_named_in_the_error(world):
     with pytest.raises(ValueError, match="unknown history kind 'meteo'"):
         selectors.project_history(world.project_a, kind="meteo")
+
+
+def _task_entries(project, name: str) -> list:  # type: ignore[no-untyped-def]
+    return [e for e in selectors.project_history(project, kind="plan") if e.object_label == name and e.action == "Modification"]
+
+
+def test_a_plan_records_the_dates_it_moved_signed_by_who_planned(world):
+    project = world.project_a
+    project_plan(project=project, by=world.user("pm"), max_iterations=5)
+    task = project.tasks.get(name="Maquettes")
+    assert task.start is not None
+    [entry] = _task_entries(project, "Maquettes")
+    assert entry.who == "Paul Martin"
+    changes = {c.label: (c.before, c.after) for c in entry.changes}
+    assert changes["début planifié"] == ("—", task.start.strftime("%d/%m/%Y"))
+    assert changes["fin planifiée"] == ("—", task.finish.strftime("%d/%m/%Y"))
+
+
+def test_a_plan_that_moves_nothing_adds_no_history_row(world):
+    project = world.project_a
+    project_plan(project=project, by=world.user("pm"), max_iterations=5)
+    rows = project.tasks.model.history.filter(project_id=project.pk).count()
+    project_plan(project=project, by=world.user("pm"), max_iterations=5)
+    assert project.tasks.model.history.filter(project_id=project.pk).count() == rows
+
+
+def test_a_re_plan_shows_the_dates_before_and_after(world):
+    project = world.project_a
+    project_plan(project=project, by=world.user("pm"), max_iterations=5)
+    task = project.tasks.get(name="Maquettes")
+    first_finish = task.finish
+    task.effort_days = Decimal("8")
+    task.save()
+    project_plan(project=project, by=world.user("admin"), max_iterations=5)
+    task.refresh_from_db()
+    latest = _task_entries(project, "Maquettes")[0]
+    assert latest.who == "Alice Admin"
+    assert ("fin planifiée", first_finish.strftime("%d/%m/%Y"), task.finish.strftime("%d/%m/%Y")) in [
+        (c.label, c.before, c.after) for c in latest.changes]

@@ -143,19 +143,34 @@ def test_the_client_exchanges_page_shows_feedback_and_decisions(world, as_role, 
     assert "Photos envoyées" in text and "Cahier des charges v1" in text and "OK pour nous" in text
 
 
-def test_the_client_sees_published_status_reports_only(world, as_role):
-    from django.apps import apps
+def _reports(world):  # type: ignore[no-untyped-def]
+    """One published report and one draft of project A."""
+    from jalon.tracking.models import StatusReport
 
-    try:
-        StatusReport = apps.get_model("tracking", "StatusReport")
-    except LookupError:
-        pytest.skip("no app provides status reports yet")
-    for status, day in (("published", 11), ("draft", 18)):
-        StatusReport.objects.create(project=world.project_a, period_start=dt.date(2030, 1, day - 4),
-                                    period_end=dt.date(2030, 1, day), status=status)
+    return [StatusReport.objects.create(project=world.project_a, period_start=dt.date(2030, 1, day - 4),
+                                        period_end=dt.date(2030, 1, day), status=status)
+            for status, day in (("published", 11), ("draft", 18))]
+
+
+def test_the_client_sees_published_status_reports_only(world, as_role):
+    _reports(world)
     text = as_role(world, "client_a").get(reverse("portal_project", args=[world.project_a.pk])).content.decode()
     assert "Rapport du 07/01/2030 au 11/01/2030" in text
     assert "au 18/01/2030" not in text and "Aucun rapport publié" not in text
+
+
+def test_a_client_opens_a_published_report_from_the_portal_and_never_a_draft(world, as_role):
+    published, draft = _reports(world)
+    http = as_role(world, "client_a")
+    portal = http.get(reverse("portal_project", args=[world.project_a.pk])).content.decode()
+    link = reverse("tracking_report", args=[world.project_a.pk, published.pk])
+    assert f'<a href="{link}">Rapport du 07/01/2030 au 11/01/2030</a>' in portal
+    report = http.get(link)
+    assert report.status_code == 200
+    assert "Rapport du 07/01/2030 au 11/01/2030" in report.content.decode()
+    assert http.get(reverse("tracking_report", args=[world.project_a.pk, draft.pk])).status_code == 404
+    # Another client cannot open the published one either: the project is not theirs.
+    assert as_role(world, "client_b").get(link).status_code == 404
 
 
 def test_decisions_are_read_only_in_the_admin(world, client, submitted):

@@ -233,3 +233,38 @@ def test_user_text_is_escaped_on_the_spec_pages(world, version, as_role):
         html = http.get(url).content.decode()
         assert XSS not in html
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(("decision", "comment", "recorded"), [
+    ("validated", "Bon pour accord.", "accepted"),
+    ("rejected", "Il manque la boutique.", "rejected"),
+])
+def test_a_clients_decision_on_this_page_is_recorded_and_mailed_like_on_the_portal(
+    world, version, as_role, mailoutbox, django_capture_on_commit_callbacks, decision, comment, recorded
+):
+    from jalon.portal.models import SpecValidation
+
+    pm = world.user("pm")
+    pm.email = "paul@agence-durand.fr"
+    pm.save(update_fields=["email"])
+    submitted(version)
+    http = as_role(world, "client_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = http.post(reverse("spec_version_decide", args=[world.project_a.pk, 1]),
+                             {"decision": decision, "comment": comment}, follow=True)
+    assert "Votre chef de projet est prévenu" in response.content.decode()
+    record = SpecValidation.objects.get(version=version)
+    assert (record.decided_by, record.decision, record.comment) == (world.user("client_a"), recorded, comment)
+    version.refresh_from_db()
+    assert version.status == decision
+    [mail] = mailoutbox
+    assert mail.to == ["paul@agence-durand.fr"] and comment in mail.body
+
+
+def test_a_decision_the_pm_makes_for_the_client_is_no_client_record(world, version, as_role):
+    from jalon.portal.models import SpecValidation
+
+    submitted(version)
+    as_role(world, "pm").post(reverse("spec_version_decide", args=[world.project_a.pk, 1]), {"decision": "validated"})
+    version.refresh_from_db()
+    assert version.status == SpecVersion.Status.VALIDATED and not SpecValidation.objects.exists()

@@ -1,8 +1,9 @@
 """`{% load workspace_nav %}`: what the top bar and a project's tab bar may offer this user.
 
 The rules themselves stay in each app's permissions module; these tags only gather their
-answers for the templates (`base.html`, `_project_tabs.html`). They read the user's role and
-the project's manager, both already loaded, so they add no database query to any page."""
+answers for the templates (`base.html`, `_project_tabs.html`). They read the user's role, their
+collaborator record and the project's manager, all already loaded (the login backend joins the
+record to the user), so they add no database query to any page."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ class MainNav:
     meetings: bool
     workload: bool
     own_calendar: bool
+    own_timesheet: bool
+    portfolio_report: bool
     client_portal: bool
 
 
@@ -40,6 +43,12 @@ class ProjectTabs:
     edit: bool
     costs: bool
     client: bool
+
+
+def _has_person(user: AnyUser) -> bool:
+    """Whether the login has a collaborator record: only those have a timesheet. A missing
+    record raises RelatedObjectDoesNotExist, an AttributeError that getattr turns into None."""
+    return getattr(user, "person", None) is not None
 
 
 def _user(context: dict[str, Any]) -> AnyUser:
@@ -56,6 +65,8 @@ def main_nav(context: dict[str, Any]) -> MainNav:
         meetings=staff,
         workload=staff,
         own_calendar=staff,
+        own_timesheet=staff and _has_person(user),
+        portfolio_report=role_of(user) in (Role.ADMIN, Role.MANAGER),
         client_portal=role_of(user) == Role.CLIENT,
     )
 
