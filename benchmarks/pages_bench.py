@@ -3,20 +3,29 @@
 Builds the data in a throw-away test database (SQLite by default; PostgreSQL when
 DATABASE_URL points at a server: a `test_…` database is created there and dropped after), plans
 it with the heuristic so every bar has dates, saves a baseline, then requests each page with
-Django's test client and prints the median and the spread of N requests. Figures only.
+Django's test client and prints, per page, the median and the spread of N requests in wall time,
+the median CPU time of this process (on a loaded machine the steadier figure; with SQLite it
+includes the database's work), the median time the database took by Django's own query log (it
+times `execute` only: SQLite does most of its work later, while rows are fetched, so there it
+reads near zero), and the number of queries. Figures only.
 
-    python benchmarks/pages_bench.py [--tasks 1000] [--people 30] [--repeat 15]
+    python benchmarks/pages_bench.py [--tasks 1000] [--people 30] [--repeat 15] [--page gantt]
+    python benchmarks/pages_bench.py --keep          # reuse the generated project from a previous --keep run
+    python benchmarks/pages_bench.py --profile "Gantt (jour)"   # cProfile of one request, top 30
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python benchmarks/pages_bench.py
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import os
+import pstats
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/jalon-pages-bench.sqlite3")
 TARGET_MS = 300
+BENCH_CODE = "BENCH"
+# A file, not SQLite's in-memory test database: the pages are timed as a server would run them.
+SQLITE_TEST_FILE = "/tmp/jalon-pages-bench-test.sqlite3"
 
 SKILLS = ["Gestion de projet", "UX design", "Design UI", "Intégration HTML/CSS", "Développement back-end",
           "Développement front-end", "Recette / tests", "Rédaction web", "SEO", "Administration système"]
@@ -54,7 +66,7 @@ def build(tasks: int, people: int):  # type: ignore[no-untyped-def]
         Absence(person=p, start=start + dt.timedelta(weeks=4 + k % 20), end=start + dt.timedelta(weeks=4 + k % 20, days=4))
         for k, p in enumerate(staff)
     )
-    project = Project.objects.create(organisation=org, name="Refonte du portail (bench)", code="BENCH", manager=pm,
+    project = Project.objects.create(organisation=org, name="Refonte du portail (bench)", code=BENCH_CODE, manager=pm,
                                      status=Project.Status.IN_PROGRESS, start_date=start)
     ProjectMember.objects.bulk_create(ProjectMember(project=project, person=p) for p in staff)
     phases = []
@@ -92,14 +104,28 @@ def build(tasks: int, people: int):  # type: ignore[no-untyped-def]
     return project, pm, plan_seconds
 
 
-def time_pages(project, pm, repeat: int) -> list[tuple[str, list[float], int]]:  # type: ignore[no-untyped-def]
-    from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+def existing(tasks: int):  # type: ignore[no-untyped-def]
+    """The project and manager of a kept database, when it has the size asked."""
+    from jalon.projects.models import Project
+
+    project = Project.objects.filter(code=BENCH_CODE).select_related("manager").first()
+    if project is None or project.tasks.count() != tasks:
+        return None
+    return project, project.manager
+
+
+@dataclass
+class Timing:
+    label: str
+    wall: list[float]
+    cpu: list[float]
+    db: list[float]
+    queries: int
+
+
+def bench_pages(project, pm) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     from django.urls import NoReverseMatch, reverse
 
-    client = Client()
-    client.force_login(pm)
     pages = [("Gantt (semaine)", reverse("gantt", args=[project.pk])),
              ("Gantt (jour)", reverse("gantt", args=[project.pk]) + "?zoom=day"),
              ("Planification", reverse("planning", args=[project.pk])),
@@ -108,19 +134,49 @@ def time_pages(project, pm, repeat: int) -> list[tuple[str, list[float], int]]: 
         pages.append(("Découpage", reverse("breakdown", args=[project.pk])))
     except NoReverseMatch:
         pass
+    return pages
+
+
+def time_pages(client, pages: list[tuple[str, str]], repeat: int) -> list[Timing]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     results = []
     for label, url in pages:
         assert client.get(url).status_code == 200, url  # warm-up: templates, calendar tables
-        samples = []
+        timing = Timing(label, [], [], [], 0)
         for _ in range(repeat):
-            reset_queries()
             with CaptureQueriesContext(connection) as queries:
-                began = time.perf_counter()
+                wall, cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
-                samples.append((time.perf_counter() - began) * 1000)
+                timing.cpu.append((time.process_time() - cpu) * 1000)
+                timing.wall.append((time.perf_counter() - wall) * 1000)
             assert response.status_code == 200
-        results.append((label, samples, len(queries)))
+            timing.db.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+            timing.queries = len(queries)
+        results.append(timing)
     return results
+
+
+def profile_page(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    client.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def report(vendor: str, args: argparse.Namespace, plan_seconds: float | None, results: list[Timing]) -> None:
+    planned = f"; Planifier (heuristic, 2 s budget) took {plan_seconds:.1f} s" if plan_seconds is not None else " (kept database)"
+    print(f"\n{vendor}: {args.tasks} tasks, {args.people} people{planned}")
+    print(f"{'page':<18} {'median ms':>10} {'min':>7} {'max':>7} {'CPU ms':>7} {'DB ms':>7} {'queries':>8}  target ≤ {TARGET_MS} ms")
+    for t in results:
+        median = statistics.median(t.wall)
+        flag = "ok" if median <= TARGET_MS else "SLOW"
+        print(f"{t.label:<18} {median:>10.0f} {min(t.wall):>7.0f} {max(t.wall):>7.0f} {statistics.median(t.cpu):>7.0f} "
+              f"{statistics.median(t.db):>7.1f} {t.queries:>8}  {flag}")
 
 
 def main() -> None:
@@ -128,28 +184,46 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--people", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--page", default="", help="time only the pages whose label contains this text")
+    parser.add_argument("--keep", action="store_true", help="keep the test database, and reuse it when it is there")
+    parser.add_argument("--profile", default="", help="print a cProfile of one request of this page instead")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
+    from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
     vendor = connection.vendor
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    if vendor == "sqlite":
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = SQLITE_TEST_FILE
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=not args.keep, keepdb=args.keep)
     try:
-        project, pm, plan_seconds = build(args.tasks, args.people)
-        results = time_pages(project, pm, args.repeat)
+        found = existing(args.tasks) if args.keep else None
+        plan_seconds = None
+        if found is None:
+            if args.keep:  # a kept database of another size: start again from empty tables
+                call_command("flush", interactive=False, verbosity=0)
+            project, pm, plan_seconds = build(args.tasks, args.people)
+        else:
+            project, pm = found
+        client = Client()
+        client.force_login(pm)
+        pages = [(label, url) for label, url in bench_pages(project, pm)
+                 if args.page.lower() in label.lower() and (not args.profile or label == args.profile)]
+        if args.profile:
+            for _label, url in pages:
+                profile_page(client, url)
+            return
+        results = time_pages(client, pages, args.repeat)
     finally:
-        connection.creation.destroy_test_db(test_name, verbosity=0)
-    print(f"\n{vendor}: {args.tasks} tasks, {args.people} people; Planifier (heuristic, 2 s budget) took {plan_seconds:.1f} s")
-    print(f"{'page':<18} {'median ms':>10} {'min':>8} {'max':>8} {'queries':>8}  target ≤ {TARGET_MS} ms")
-    for label, samples, queries in results:
-        median = statistics.median(samples)
-        flag = "ok" if median <= TARGET_MS else "SLOW"
-        print(f"{label:<18} {median:>10.0f} {min(samples):>8.0f} {max(samples):>8.0f} {queries:>8}  {flag}")
+        if not args.keep:
+            connection.creation.destroy_test_db(test_name, verbosity=0)
+    report(vendor, args, plan_seconds, results)
 
 
 if __name__ == "__main__":

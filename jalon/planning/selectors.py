@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from jalon.accounts.models import Organisation
 from jalon.engine.calendar import WorkCalendar
@@ -211,9 +211,10 @@ def gantt_data(
     ).values_list("task_id", "person__first_name", "person__last_name"):
         names[task_id].append(f"{first} {last}".strip())
     headcount = dict(TaskSkill.objects.filter(task__project=project).values_list("task_id").annotate(n=Count("pk")))
-    frozen = {}
+    frozen: dict[int, tuple[dt.date, dt.date]] = {}
     if baseline is not None:
-        frozen = {b.task_id: b for b in BaselineTask.objects.filter(baseline=baseline, task__isnull=False)}
+        frozen = {task_id: (start, finish) for task_id, start, finish in BaselineTask.objects.filter(
+            baseline=baseline, task__isnull=False).order_by().values_list("task_id", "start", "finish")}
     critical_ids = _critical_tasks(calendar, tasks, links, headcount)
     # One reverse() for the whole chart: the task's pk goes where the 0 is.
     edit_url = task_edit_url(project.pk, 0) if with_urls else None
@@ -262,8 +263,9 @@ def _critical_tasks(calendar: WorkCalendar, tasks: list[Task], links: list[tuple
         return []
 
 
-def _task_row(task: Task, names: dict[int, list[str]], frozen: dict, critical: set[int], edit_url: str | None) -> GanttRow:
-    entry = frozen.get(task.pk)
+def _task_row(task: Task, names: dict[int, list[str]], frozen: dict[int, tuple[dt.date, dt.date]], critical: set[int],
+              edit_url: str | None) -> GanttRow:
+    baseline_start, baseline_finish = frozen.get(task.pk, (None, None))
     return GanttRow(
         id=f"t{task.pk}",
         label=task.name,
@@ -273,8 +275,8 @@ def _task_row(task: Task, names: dict[int, list[str]], frozen: dict, critical: s
         critical=task.pk in critical,
         progress=float(task.progress) if task.progress is not None else None,
         assignees=names.get(task.pk, []),
-        baseline_start=entry.start if entry else None,
-        baseline_finish=entry.finish if entry else None,
+        baseline_start=baseline_start,
+        baseline_finish=baseline_finish,
         late=bool(task.deadline and task.finish and task.finish > task.deadline),
         url=edit_url.replace("/0/", f"/{task.pk}/") if edit_url else None,
     )
@@ -398,7 +400,7 @@ class Workload:
     @property
     def week_labels(self) -> list[tuple[dt.date, str]]:
         """(Monday, "S07") for the column heads: ISO week numbers on two digits."""
-        return [(monday, f"S{monday.isocalendar().week:02d}") for monday in self.weeks]
+        return [(monday, gettext("S%(week)02d") % {"week": monday.isocalendar().week}) for monday in self.weeks]
 
 
 def workload(organisation: Organisation, *, start: dt.date, weeks: int = WORKLOAD_WEEKS) -> Workload:

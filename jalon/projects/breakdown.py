@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -72,7 +73,9 @@ class BreakdownTree:
     loose_tasks: list[Task]  # tasks outside any phase
     version: SpecVersion | None  # the spec version whose requirements the tasks show
 
-    @property
+    # Cached: a page asks for the rows and the tasks several times; the tree is not changed
+    # once read.
+    @cached_property
     def rows(self) -> list[Row]:
         out: list[Row] = []
 
@@ -87,7 +90,7 @@ class BreakdownTree:
         out.extend(Row("task", task, 0) for task in self.loose_tasks)
         return out
 
-    @property
+    @cached_property
     def tasks(self) -> list[Task]:
         return [row.item for row in self.rows if row.kind == "task"]  # type: ignore[misc]
 

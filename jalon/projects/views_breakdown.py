@@ -7,6 +7,9 @@ included, such as the cycle a new dependency would close."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +17,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +29,7 @@ from jalon.projects import breakdown
 from jalon.projects.forms import DeliverableForm, DependencyForm, PhaseForm, TaskForm, TaskSkillForm
 from jalon.projects.models import Deliverable, Dependency, Phase, Project, Task, TaskSkill
 from jalon.projects.permissions import can_edit_project, get_project_for_user
+from jalon.projects.selectors import projects_visible_to
 from jalon.specs.selectors import traceability_rows
 
 
@@ -72,6 +79,123 @@ def tree_ui(project: Project) -> dict[str, Any]:
     }
 
 
+# --- the rows of the tree, written in Python ------------------------------------------------------
+# A 1,000-task tree has some 40,000 values in its rows; placing them with template variables and
+# one {% include %} per row took most of the request. The rows are therefore written here, with
+# the same markup the templates had, every user text through `escape`. Shared pieces (the URL
+# prefix, the labels, the button tooltips) are escaped once per page.
+
+
+@dataclass
+class RowKit:
+    """What every row shares, escaped once per page."""
+
+    base: str
+    labels: dict[str, str]
+    confirm: str  # "%(action)s « %(name)s » ?", translated and escaped: the delete button's question
+    can_edit: bool
+    numbers: dict[Decimal | None, str] = field(default_factory=dict)  # floatformat, memoised per value
+
+    def number(self, value: Decimal | None) -> str:
+        """`value|floatformat:"-2"` (French decimal comma), computed once per distinct value."""
+        if value not in self.numbers:
+            self.numbers[value] = escape(floatformat(value, "-2"))
+        return self.numbers[value]
+
+
+def row_kit(ui: dict[str, Any], can_edit: bool) -> RowKit:
+    return RowKit(base=escape(ui["base"]), labels={key: escape(text) for key, text in ui["labels"].items()},
+                  confirm=escape(_("%(action)s « %(name)s » ?")), can_edit=can_edit)
+
+
+def _buttons(kit: RowKit, kind: str, pk: int, indent: str, outdent: str, delete: str, name: str) -> str:
+    """↑ ↓ ← → ✕ of a row: `kind` is "taches" or "phases"; the labels are keys of kit.labels."""
+    base, labels = f"{kit.base}{kind}/{pk}/", kit.labels
+    confirm = kit.confirm % {"action": labels[delete], "name": escape(name)}
+    return (
+        f'\n    <button class="icon-button" hx-post="{base}up/" hx-target="#breakdown" title="{labels["up"]}" aria-label="{labels["up"]}">↑</button>'
+        f'\n    <button class="icon-button" hx-post="{base}down/" hx-target="#breakdown" title="{labels["down"]}" aria-label="{labels["down"]}">↓</button>'
+        f'\n    <button class="icon-button" hx-post="{base}outdent/" hx-target="#breakdown" title="{labels[outdent]}" aria-label="{labels[outdent]}">←</button>'
+        f'\n    <button class="icon-button" hx-post="{base}indent/" hx-target="#breakdown" title="{labels[indent]}" aria-label="{labels[indent]}">→</button>'
+        f'\n    <button class="icon-button danger" hx-post="{base}delete/" hx-target="#breakdown" title="{labels[delete]}" aria-label="{labels[delete]}" hx-confirm="{confirm}">✕</button>'
+        "\n  "
+    )
+
+
+def phase_row_html(phase: Phase, depth: int, kit: RowKit) -> str:
+    actions = ""
+    if kit.can_edit:
+        url, rename = f"{kit.base}phases/{phase.pk}/", kit.labels["rename"]
+        actions = (f'\n    <a class="icon-button" href="{url}" title="{rename}" hx-get="{url}" hx-target="#phase-{phase.pk}" hx-swap="outerHTML">✎</a>'
+                   + _buttons(kit, "phases", phase.pk, "phase_indent", "phase_outdent", "phase_delete", phase.name))
+    return (f'<tr id="phase-{phase.pk}" class="phase-node depth-{depth}">\n'
+            f'  <th scope="rowgroup" colspan="7" class="indent-{depth}">{escape(phase.name)}</th>\n'
+            f'  <td class="row-actions">{actions}</td>\n</tr>\n')
+
+
+_NONE = '<span class="muted">—</span>'
+
+
+def _day(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"  # the "d/m/Y" date filter
+
+
+def _constraints(task: Task, kit: RowKit) -> str:
+    out = ""
+    if task.start_no_earlier_than:
+        out += f'<div>{kit.labels["snet"]} {_day(task.start_no_earlier_than)}</div>'
+    if task.deadline:
+        out += f'<div>{kit.labels["deadline"]} {_day(task.deadline)}</div>'
+    return out or _NONE
+
+
+def task_row_html(task: Task, depth: int, kit: RowKit) -> str:
+    """One task of the tree; `task` carries `needs`, `after`, `produces`, `covers`
+    (breakdown.annotate_rows)."""
+    pk, name = task.pk, escape(task.name)
+    mark = f'<span class="milestone-mark" title="{kit.labels["milestone"]}">◆</span>' if task.is_milestone else ""
+    covers = "".join(f'<span class="tag" title="{escape(r.title)}">{escape(r.code)}</span>' for r in task.covers)  # type: ignore[attr-defined]
+    needs = "".join(
+        f'<span class="tag level">{escape(n.skill)} ≥ {n.min_level}{f" × {n.headcount}" if n.headcount > 1 else ""}</span>'
+        for n in task.needs  # type: ignore[attr-defined]
+    ) or _NONE
+    after = "".join(
+        f'<span class="tag">{f"{escape(a.project)} · " if a.project else ""}{escape(a.name)}'
+        f'{f" <b>{escape(a.short)}</b>" if a.short else ""}</span>'
+        for a in task.after  # type: ignore[attr-defined]
+    ) or _NONE
+    produces = "".join(f'<span class="tag">{escape(d)}</span>' for d in task.produces) or _NONE  # type: ignore[attr-defined]
+    duration = kit.number(task.duration_days) or "—"
+    actions = ""
+    if kit.can_edit:
+        url, edit = f"{kit.base}taches/{pk}/", kit.labels["edit"]
+        actions = (f'<a class="icon-button" href="{url}" title="{edit}" hx-get="{url}?niveau={depth}" hx-target="#task-{pk}" '
+                   f'hx-swap="outerHTML">✎ <span class="visually-hidden">{edit}</span></a>'
+                   + _buttons(kit, "taches", pk, "task_indent", "task_outdent", "delete", task.name))
+    milestone = ' class="milestone"' if task.is_milestone else ""
+    return (
+        f'<tr id="task-{pk}"{milestone}>\n'
+        f'  <td class="indent-{depth}"><span class="node-name">{mark}<span>{name}</span></span>{covers}</td>\n'
+        f'  <td class="num">{"—" if task.is_milestone else kit.number(task.effort_days)}</td>\n'
+        f'  <td class="num">{duration}</td>\n'
+        f"  <td>{needs}</td>\n"
+        f'  <td class="small">{after}</td>\n'
+        f'  <td class="small date">{_constraints(task, kit)}</td>\n'
+        f'  <td class="small">{produces}</td>\n'
+        f'  <td class="row-actions">{actions}</td>\n</tr>\n'
+    )
+
+
+def tree_rows_html(tree: breakdown.BreakdownTree, ui: dict[str, Any], can_edit: bool) -> SafeString:
+    """Every row of the tree, in display order."""
+    kit = row_kit(ui, can_edit)
+    html = "".join(
+        phase_row_html(row.item, row.depth, kit) if row.kind == "phase" else task_row_html(row.item, row.depth, kit)  # type: ignore[arg-type]
+        for row in tree.rows
+    )
+    return mark_safe(html)  # noqa: S308 - built from escaped texts and numbers only
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -82,8 +206,9 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 def _tree_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
     can_edit = can_edit_project(request.user, project)
-    context: dict[str, Any] = {"project": project, "tree": breakdown.breakdown_tree(project), "can_edit": can_edit,
-                               "ui": tree_ui(project)}
+    tree, ui = breakdown.breakdown_tree(project), tree_ui(project)
+    context: dict[str, Any] = {"project": project, "tree": tree, "can_edit": can_edit, "ui": ui,
+                               "rows_html": tree_rows_html(tree, ui, can_edit)}
     if can_edit:
         context["phase_form"] = extra.pop("phase_form", None) or PhaseEditForm(project=project, auto_id="id_newphase_%s")
         context["task_form"] = extra.pop("task_form", None) or TaskAddForm(project=project, auto_id="id_newtask_%s")
@@ -210,8 +335,17 @@ def _editor_task(project: Project, task_pk: int) -> Task:
     return get_object_or_404(breakdown.task_queryset(project, version).select_related("phase"), pk=task_pk)
 
 
-def _editor_context(project: Project, task: Task, **forms: Any) -> dict[str, Any]:
-    organisation = project.organisation
+def _dependency_form(request: HttpRequest, project: Project, data: Any = None, **kwargs: Any) -> DependencyForm:
+    """Links may cross projects, but only to tasks of projects the user sees (the API's rule
+    too): the list must not show a manager the tasks of a project that is not theirs."""
+    form = DependencyForm(data, organisation=project.organisation, **kwargs)
+    visible = projects_visible_to(request.user)
+    for name in ("predecessor", "successor"):
+        form.fields[name].queryset = form.fields[name].queryset.filter(project__in=visible)
+    return form
+
+
+def _editor_context(request: HttpRequest, project: Project, task: Task, **forms: Any) -> dict[str, Any]:
     prefix = f"id_t{task.pk}"
     return {
         "project": project,
@@ -219,11 +353,12 @@ def _editor_context(project: Project, task: Task, **forms: Any) -> dict[str, Any
         "can_edit": True,
         "form": forms.get("form") or TaskEditForm(instance=task, project=project, auto_id=f"{prefix}_%s"),
         "skill_form": forms.get("skill_form") or TaskSkillForm(task=task, auto_id=f"{prefix}_skill_%s"),
-        "dependency_form": forms.get("dependency_form") or DependencyForm(
-            organisation=organisation, initial={"successor": task.pk}, auto_id=f"{prefix}_dep_%s"),
+        "dependency_form": forms.get("dependency_form") or _dependency_form(
+            request, project, initial={"successor": task.pk}, auto_id=f"{prefix}_dep_%s"),
         "deliverable_form": forms.get("deliverable_form") or DeliverableForm(
             project=project, initial={"task": task.pk}, auto_id=f"{prefix}_deliv_%s"),
-        "successors": Dependency.objects.filter(predecessor=task).select_related("successor__project"),
+        "successors": Dependency.objects.filter(predecessor=task, successor__project__in=projects_visible_to(request.user))
+        .select_related("successor__project"),
         "saved": forms.get("saved", False),
         "depth": forms.get("depth", 1),
         "ui": tree_ui(project),
@@ -233,7 +368,7 @@ def _editor_context(project: Project, task: Task, **forms: Any) -> dict[str, Any
 def _editor_response(request: HttpRequest, project: Project, task_pk: int, **forms: Any) -> HttpResponse:
     task = _editor_task(project, task_pk)
     template = "projects/breakdown_task_editor.html" if _is_htmx(request) else "projects/breakdown_task.html"
-    return render(request, template, _editor_context(project, task, **forms))
+    return render(request, template, _editor_context(request, project, task, **forms))
 
 
 def _after_link_change(request: HttpRequest, project: Project, task_pk: int, **forms: Any) -> HttpResponse:
@@ -249,9 +384,8 @@ def task_edit(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     project = get_project_for_user(request, pk, write=True)
     task = _editor_task(project, task_pk)
     if request.method == "GET" and "fermer" in request.GET:
-        return render(request, "projects/breakdown_task_row.html", {
-            "project": project, "task": breakdown.breakdown_row(project, task.pk), "depth": _depth(request),
-            "can_edit": True, "ui": tree_ui(project)})
+        row = task_row_html(breakdown.breakdown_row(project, task.pk), _depth(request), row_kit(tree_ui(project), True))
+        return HttpResponse(row)
     if request.method == "GET":
         return _editor_response(request, project, task.pk, depth=_depth(request))
     form = TaskEditForm(request.POST, instance=task, project=project, auto_id=f"id_t{task.pk}_%s")
@@ -296,7 +430,7 @@ def dependency_create(request: HttpRequest, pk: int, task_pk: int) -> HttpRespon
     project, task = _owned_task(request, pk, task_pk)
     data = request.POST.copy()
     data["successor"] = str(task.pk)
-    form = DependencyForm(data, organisation=project.organisation, auto_id=f"id_t{task.pk}_dep_%s")
+    form = _dependency_form(request, project, data, auto_id=f"id_t{task.pk}_dep_%s")
     if not form.is_valid():
         return _after_link_change(request, project, task.pk, dependency_form=form)
     breakdown.dependency_add(dependency=form.instance)

@@ -1,8 +1,11 @@
 """The Gantt chart as SVG: plain dataclasses in, an SVG document out.
 
-All geometry is computed here, in Python; the autoescaped template `reports/gantt.svg` only
-places the numbers and the (escaped) user text. Numbers reach the template as strings, so that
-the French locale never turns `12.5` into `12,5` inside an SVG attribute.
+All geometry is computed here, in Python; the autoescaped template `reports/gantt.svg` draws
+the frame (definitions, header band, today line). The elements repeated per row, per link and per
+time unit are written here as markup, every text in them through `escape`: a 1,000-row chart has
+tens of thousands of values, and placing them one by one with template variables took most of the
+request. Numbers are written as strings with a dot, so the French locale never turns `12.5` into
+`12,5` inside an SVG attribute.
 
 Coordinates: x grows with dates at `PX_PER_DAY[zoom]` pixels a day, after a label column on the
 left; y grows with rows of `ROW_H` pixels under a two-band time scale. A bar covers its start
@@ -11,6 +14,7 @@ day to its finish day inclusive (the finish is the last working day, as in the e
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +23,7 @@ from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
 from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jalon.reports.typography import format_date, format_percent
@@ -60,6 +65,10 @@ COLOURS = {
 }
 
 _DOM_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_CONTROL = re.compile(r"[\x00-\x1f]")
+# Django's `escape` is this same function wrapped for lazy strings and marked safe; the texts
+# here are plain str, and tens of thousands of them on a big chart.
+escape = html.escape
 NonWorking = set[date] | frozenset[date] | Callable[[date], bool] | None
 
 
@@ -71,8 +80,10 @@ def check_link_url(url: str | None, where: str) -> None:
     """Only web links may become clickable: a `javascript:` URL would run in the user's page."""
     if url is None:
         return
-    if not isinstance(url, str) or any(ord(c) < 32 for c in url):
+    if not isinstance(url, str) or _CONTROL.search(url):
         raise GanttError(f"{where}: url {url!r} is not a valid link")
+    if url.startswith("/"):  # a path has no scheme: the common case, a link inside the site
+        return
     if urlsplit(url).scheme.lower() not in ("", "http", "https"):
         raise GanttError(f"{where}: url {url!r} must be relative or http(s)")
 
@@ -174,6 +185,8 @@ class GanttChart:
 
 def _n(x: float) -> str:
     """A coordinate for an SVG attribute: at most one decimal, always a dot."""
+    if type(x) is int:  # most coordinates are whole pixels: the fast way
+        return str(x)
     return str(int(x)) if x == int(x) else f"{x:.1f}"
 
 
@@ -208,13 +221,13 @@ class _Scale:
     first: date
     last: date
     px: int
-    left: float
+    left: int
 
-    def x(self, d: date) -> float:
+    def x(self, d: date) -> int:
         return self.left + (d - self.first).days * self.px
 
     @property
-    def width(self) -> float:
+    def width(self) -> int:
         return self.x(self.last + timedelta(days=1)) - self.left
 
 
@@ -250,14 +263,17 @@ def _header(chart: GanttChart, scale: _Scale) -> tuple[list[dict[str, str]], lis
     """Top and bottom bands of the time scale, per zoom."""
     week = lambda d: d + timedelta(days=7)  # noqa: E731
     if chart.zoom == "day":
+        label = _("S%(week)02d")  # translated once, not once a week
         top = _cells(scale, _unit_starts(scale.first, scale.last, week, _monday),
-                     lambda d: f"S{d.isocalendar().week:02d} · {_month_name(d)}", fit=True)
+                     lambda d: f"{label % {'week': d.isocalendar().week}} · {_month_name(d)}", fit=True)
         days = _unit_starts(scale.first, scale.last, lambda d: d + timedelta(days=1), lambda d: d)
-        bottom = _cells(scale, days, lambda d: str(WEEKDAYS[d.weekday()])[:1].upper(), lambda d: f"{d.day:02d}/{d.month:02d}")
+        initials = [str(WEEKDAYS[k])[:1].upper() for k in range(7)]  # translated once, not once a day
+        bottom = _cells(scale, days, lambda d: initials[d.weekday()], lambda d: f"{d.day:02d}/{d.month:02d}")
     elif chart.zoom == "week":
         top = _cells(scale, _unit_starts(scale.first, scale.last, _next_month, _month_start), _month_name, fit=True)
+        label = _("S%(week)02d")
         bottom = _cells(scale, _unit_starts(scale.first, scale.last, week, _monday),
-                        lambda d: f"S{d.isocalendar().week:02d}", lambda d: f"{d.day:02d}/{d.month:02d}")
+                        lambda d: label % {"week": d.isocalendar().week}, lambda d: f"{d.day:02d}/{d.month:02d}")
     else:
         years = _unit_starts(scale.first, scale.last, lambda d: date(d.year + 1, 1, 1), lambda d: date(d.year, 1, 1))
         top = _cells(scale, years, lambda d: str(d.year), fit=True)
@@ -336,12 +352,12 @@ class _Edges:
 
 def _row_shapes(row: GanttRow, y: float, scale: _Scale) -> tuple[dict[str, str], _Edges | None]:
     """The drawing of one row's bar (task), summary (phase) or diamond (milestone)."""
-    mid = y + ROW_H / 2
+    mid = y + ROW_H // 2  # ROW_H, BAR_H and SUMMARY_H are even: whole pixels all along
     # Every key the template reads is present: a missing one costs Django an exception each time.
     shapes = dict.fromkeys(("baseline", "shape", "fill", "progress", "progress_fill", "late", "note", "note_x"), "")
     if row.baseline_start and row.baseline_finish:
         bx0, bx1 = scale.x(row.baseline_start), scale.x(row.baseline_finish) + scale.px
-        shapes["baseline"] = f"M{_n(bx0)} {_n(mid + BAR_H / 2 + 1)}h{_n(bx1 - bx0)}v{BASELINE_H}h{_n(bx0 - bx1)}z"
+        shapes["baseline"] = f"M{bx0} {mid + BAR_H // 2 + 1}h{bx1 - bx0}v{BASELINE_H}h{bx0 - bx1}z"
     if row.start is None or row.finish is None:
         return shapes, None
     x0, x1 = scale.x(row.start), scale.x(row.finish) + scale.px
@@ -355,15 +371,15 @@ def _row_shapes(row: GanttRow, y: float, scale: _Scale) -> tuple[dict[str, str],
         shapes["note"] = format_date(row.start)[:5]
         return shapes, _Edges(cx - DIAMOND, cx + DIAMOND, mid)
     if row.kind == "phase":
-        top, w, cap = mid - SUMMARY_H / 2 - 2, x1 - x0, min(5.0, (x1 - x0) / 2)
+        top, w, cap = mid - SUMMARY_H // 2 - 2, x1 - x0, min(5.0, (x1 - x0) / 2)
         # A summary bar with a downward point at each end, the usual phase shape.
         shapes["shape"] = (f"M{_n(x0)} {_n(top)}h{_n(w)}v{SUMMARY_H + 5}l-{_n(cap)} -5h{_n(2 * cap - w)}"
                            f"l-{_n(cap)} 5z")
         shapes["fill"] = COLOURS["phase_critical" if row.critical else "phase"]
         shapes["note_x"] = _n(x1 + STUB + 4)  # after the elbow of an arrow leaving the bar
         return shapes, _Edges(x0, x1, mid)
-    top, w = mid - BAR_H / 2, x1 - x0
-    shapes["shape"] = f"M{_n(x0)} {_n(top)}h{_n(w)}v{BAR_H}h{_n(-w)}z"
+    top, w = mid - BAR_H // 2, x1 - x0
+    shapes["shape"] = f"M{x0} {top}h{w}v{BAR_H}h{-w}z"
     shapes["fill"] = COLOURS["critical" if row.critical else "task"]
     if row.progress:
         done = w * float(row.progress) / 100
@@ -395,7 +411,8 @@ def _link_path(link: GanttLink, a: _Edges, b: _Edges) -> tuple[str, float, float
 
 @dataclass(slots=True)
 class GanttLayout:
-    """The whole chart's geometry; pages of it are rendered by `render_gantt_svg_pages`."""
+    """The whole chart's geometry; pages of it are rendered by `render_gantt_svg_pages`.
+    Each row's dict holds its shapes and, under "svg", its finished (escaped) markup."""
 
     chart: GanttChart
     width: float
@@ -407,6 +424,47 @@ class GanttLayout:
     today_x: str | None
     rows: list[dict[str, str]]
     links: list[dict[str, object]]
+    header_svg: str = ""
+
+
+def _row_svg(r: dict[str, str]) -> str:
+    """One row's group: tooltip, optional edit link, baseline, bar, progress, late outline,
+    label and the note after the bar. Every user text goes through `escape`."""
+    url = escape(r["url"]) if r["url"] else ""
+    parts = [f'<g><title>{escape(r["title"])}</title>']
+    if url:
+        parts.append(f'<a href="{url}" xlink:href="{url}">')
+    if r["baseline"]:
+        parts.append(f'<path d="{r["baseline"]}" fill="{COLOURS["baseline"]}"/>')
+    if r["shape"]:
+        parts.append(f'<path d="{r["shape"]}" fill="{r["fill"]}"/>')
+    if r["progress"]:
+        parts.append(f'<path d="{r["progress"]}" fill="{r["progress_fill"]}"/>')
+    if r["late"]:
+        parts.append(f'<path d="{r["shape"]}" fill="none" stroke="{COLOURS["late"]}" stroke-width="2"/>')
+    parts.append(f'<text x="{r["lx"]}" y="{r["ty"]}" font-weight="{r["weight"]}" fill="#222222">{escape(r["label"])}</text>')
+    if r["note_x"]:
+        parts.append(f'<text x="{r["note_x"]}" y="{r["ty"]}" font-size="10" fill="#555555">'
+                     f'{escape(r["note"])} {escape(r["names"])}</text>')
+    if url:
+        parts.append("</a>")
+    parts.append("</g>\n")
+    return "".join(parts)
+
+
+def _header_svg(top: list[dict[str, str]], bottom: list[dict[str, str]], zoom: str, header_h: int) -> str:
+    """The labels of the two bands of the time scale (a day zoom has one cell a day)."""
+    band_y = _n(HEADER_BAND - 6)
+    bottom_y = _n(header_h - (14 if zoom != "month" else 6))
+    sub_y, sub_size = _n(header_h - 4), "8" if zoom == "day" else "9"  # dd/mm must fit a day's width
+    out = [f'<text x="{c["tx"]}" y="{band_y}" font-weight="bold">{escape(c["text"])}</text>' for c in top]
+    out.append("\n")
+    for c in bottom:
+        out.append(f'<text x="{c["cx"]}" y="{bottom_y}" text-anchor="middle">{escape(c["text"])}</text>')
+        if c["sub"]:
+            out.append(f'<text x="{c["cx"]}" y="{sub_y}" text-anchor="middle" font-size="{sub_size}" '
+                       f'fill="#666666">{escape(c["sub"])}</text>')
+    return "".join(out)
 
 
 def gantt_layout(chart: GanttChart) -> GanttLayout:
@@ -425,12 +483,14 @@ def gantt_layout(chart: GanttChart) -> GanttLayout:
             edges[row.id] = edge
         critical[row.id] = row.critical
         indent = 8 + row.level * INDENT
-        rows.append({
-            "y": _n(y), "ty": _n(y + ROW_H / 2 + 4), "lx": _n(indent),
+        drawn = {
+            "y": str(y), "ty": str(y + ROW_H // 2 + 4), "lx": str(indent),
             "label": _truncate(row.label, label_w - indent - 8), "title": _tooltip(row, texts),
             "weight": "bold" if row.kind == "phase" else "normal", "url": row.url or "",
             "names": ", ".join(row.assignees), "stripe": "1" if i % 2 else "", **shapes,
-        })
+        }
+        drawn["svg"] = _row_svg(drawn)
+        rows.append(drawn)
     links: list[dict[str, object]] = []
     for link in chart.links:
         a, b = edges.get(link.from_id), edges.get(link.to_id)
@@ -444,7 +504,8 @@ def gantt_layout(chart: GanttChart) -> GanttLayout:
         today_x = _n(scale.x(chart.today) + scale.px / 2)
     header_h = 2 * HEADER_BAND + (0 if chart.zoom == "month" else 10)  # day and week cells have two lines
     return GanttLayout(chart, label_w + scale.width + RIGHT_PAD, label_w, header_h,
-                       top, bottom, _shading(chart, scale), today_x, rows, links)
+                       top, bottom, _shading(chart, scale), today_x, rows, links,
+                       _header_svg(top, bottom, chart.zoom, header_h))
 
 
 def _page_context(layout: GanttLayout, first_row: int, last_row: int, dom_id: str) -> dict[str, object]:
@@ -480,15 +541,19 @@ def _page_context(layout: GanttLayout, first_row: int, last_row: int, dom_id: st
         "shading": shading,
         "grid": grid,
         "ticks": ticks,
-        "top": layout.top,
-        "bottom": layout.bottom,
+        "header_cells": _safe(layout.header_svg),
         "today_x": layout.today_x,
         "today": format_date(layout.chart.today),
-        "rows": layout.rows[first_row:last_row],
-        "links": [link["d"] for link in links if not link["critical"]],
-        "critical_links": [link["d"] for link in links if link["critical"]],
+        "rows": _safe("".join(row["svg"] for row in layout.rows[first_row:last_row])),
+        "links": _safe("".join(f'<path d="{link["d"]}"/>' for link in links if not link["critical"])),
+        "critical_links": _safe("".join(f'<path d="{link["d"]}"/>' for link in links if link["critical"])),
         "colours": COLOURS,
     }
+
+
+def _safe(markup: str) -> SafeString:
+    """Markup built by this module from numbers, colours and escaped texts only."""
+    return mark_safe(markup)  # noqa: S308 - every user text in it went through escape()
 
 
 def render_gantt_svg(chart: GanttChart) -> str:
