@@ -20,11 +20,13 @@ from jalon.projects.models import Deliverable, Project, Task
 from jalon.projects.permissions import AnyUser
 from jalon.projects.selectors import projects_visible_to
 from jalon.specs.models import SpecVersion
+from jalon.specs.permissions import CLIENT_READABLE_STATUSES
 from jalon.tracking.models import StatusReport
 from jalon.tracking.selectors import published_reports_for
 
-# What the client reads of the cahier des charges: never the PM's drafts.
-CLIENT_SPEC_STATUSES = (SpecVersion.Status.SUBMITTED, SpecVersion.Status.VALIDATED, SpecVersion.Status.REJECTED)
+# What the client reads of the cahier des charges: never the PM's drafts (the rule of
+# jalon.specs.permissions, the same on the agency's spec pages and in the API).
+CLIENT_SPEC_STATUSES = CLIENT_READABLE_STATUSES
 
 
 def client_projects(user: AnyUser) -> QuerySet[Project]:

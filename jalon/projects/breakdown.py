@@ -37,8 +37,10 @@ from jalon.projects.models import (
     TaskSkill,
     dependency_cycle,
 )
+from jalon.projects.permissions import AnyUser
 from jalon.projects.services import project_apply_template
 from jalon.specs.models import Requirement, SpecVersion
+from jalon.specs.selectors import latest_spec_version_for
 
 Direction = Literal["up", "down"]
 
@@ -190,9 +192,11 @@ def breakdown_row(project: Project, task_pk: int) -> Task:
     return annotate_rows([task], project, latest_spec_version(project))[0]
 
 
-def breakdown_tree(project: Project) -> BreakdownTree:
-    """The project's tree in a fixed number of queries, whatever the number of tasks."""
-    version = latest_spec_version(project)
+def breakdown_tree(project: Project, *, reader: AnyUser | None = None) -> BreakdownTree:
+    """The project's tree in a fixed number of queries, whatever the number of tasks. The
+    requirements each task covers are those of the latest version, or with a `reader`, of the
+    latest version they may read (a client never sees a draft's requirements)."""
+    version = latest_spec_version(project) if reader is None else latest_spec_version_for(reader, project)
     phases = list(Phase.objects.filter(project=project).order_by("order", "pk"))
     nodes = {phase.pk: PhaseNode(phase, 0) for phase in phases}
     roots: list[PhaseNode] = []

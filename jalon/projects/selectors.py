@@ -31,6 +31,7 @@ from jalon.projects.models import Assignment, Phase, Project, ProjectMember, Tas
 from jalon.projects.permissions import AnyUser, Role, role_of
 from jalon.projects.templates_data import template_for
 from jalon.specs.models import SpecVersion
+from jalon.specs.selectors import readable_spec_versions
 
 # The portfolio's load looks this far ahead: far enough to see a crunch coming, near enough
 # for the plan to still be trusted.
@@ -200,9 +201,9 @@ def _capacity_days(
     return {pk: capacity * (len(window) - off[pk]) for pk, capacity in capacities.items()}
 
 
-def project_page_data(project: Project) -> dict[str, object]:
+def project_page_data(project: Project, reader: AnyUser) -> dict[str, object]:
     """What the project page shows: phases with their tasks, tasks without a phase, the team
-    and the spec versions, each list loaded in one query."""
+    and the spec versions the reader may read (a client: no draft), each list in one query."""
     tasks = Task.objects.filter(project=project).select_related("phase").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("person"))
     ).order_by("order", "pk")
@@ -211,7 +212,7 @@ def project_page_data(project: Project) -> dict[str, object]:
     for task in tasks:
         by_phase.setdefault(task.phase_id, []).append(task)
     team = Person.objects.filter(memberships__project=project).order_by("first_name", "last_name")
-    versions = SpecVersion.objects.filter(spec__project=project).order_by("-number")
+    versions = readable_spec_versions(reader, SpecVersion.objects.filter(spec__project=project).order_by("-number"))
     return {
         "phases": [(phase, by_phase.get(phase.pk, [])) for phase in phases],
         "unphased_tasks": by_phase.get(None, []),

@@ -55,7 +55,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "last_check": latest_job(project, JobProgress.Kind.PLAN_CHECK) if can_edit else None,
         # Clients get the reduced view: no rates, costs or budget.
         "show_costs": can_see_costs(request.user),
-        **project_page_data(project),
+        **project_page_data(project, request.user),
     })
 
 

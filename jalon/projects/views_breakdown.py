@@ -30,7 +30,7 @@ from jalon.projects.forms import DeliverableForm, DependencyForm, PhaseForm, Tas
 from jalon.projects.models import Deliverable, Dependency, Phase, Project, Task, TaskSkill
 from jalon.projects.permissions import can_edit_project, get_project_for_user
 from jalon.projects.selectors import projects_visible_to
-from jalon.specs.selectors import traceability_rows
+from jalon.specs.selectors import latest_spec_version_for, traceability_rows
 
 
 class PhaseEditForm(PhaseForm):
@@ -206,7 +206,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 def _tree_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
     can_edit = can_edit_project(request.user, project)
-    tree, ui = breakdown.breakdown_tree(project), tree_ui(project)
+    tree, ui = breakdown.breakdown_tree(project, reader=request.user), tree_ui(project)
     context: dict[str, Any] = {"project": project, "tree": tree, "can_edit": can_edit, "ui": ui,
                                "rows_html": tree_rows_html(tree, ui, can_edit)}
     if can_edit:
@@ -479,7 +479,7 @@ def task_link_delete(request: HttpRequest, pk: int, task_pk: int, kind: str, ite
 def traceability(request: HttpRequest, pk: int) -> HttpResponse:
     """Requirement ↔ tasks ↔ deliverables of the spec's latest version; uncovered ones flagged."""
     project = get_project_for_user(request, pk)
-    version = breakdown.latest_spec_version(project)
+    version = latest_spec_version_for(request.user, project)  # a client: the latest one put before them
     rows = traceability_rows(project, version) if version else []
     uncovered = [row for row in rows if row.expected_to_be_covered and not row.covered]
     return render(request, "projects/traceability.html", {

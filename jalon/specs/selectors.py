@@ -8,20 +8,42 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from jalon.projects.models import Deliverable, Project, Task
+from jalon.projects.permissions import AnyUser
 from jalon.specs.models import Requirement, Spec, SpecVersion
+from jalon.specs.permissions import CLIENT_READABLE_STATUSES, reads_spec_drafts
 
 
 def spec_versions(spec: Spec) -> QuerySet[SpecVersion]:
+    """Every version, drafts included: for the agency's own work (editing, submitting)."""
     return spec.versions.select_related("created_by", "validated_by").order_by("-number")
 
 
-def spec_version_get(spec: Spec, number: int | None) -> SpecVersion:
-    """The version of that number, or the latest one; 404 when it does not exist."""
-    versions = spec_versions(spec)
+def readable_spec_versions(user: AnyUser, versions: QuerySet[SpecVersion]) -> QuerySet[SpecVersion]:
+    """The versions among `versions` that the user may read: the single rule of
+    jalon.specs.permissions.can_read_spec_version, as a filter (a client never gets a draft)."""
+    return versions if reads_spec_drafts(user) else versions.filter(status__in=CLIENT_READABLE_STATUSES)
+
+
+def spec_versions_visible_to(user: AnyUser, spec: Spec) -> QuerySet[SpecVersion]:
+    """The versions the user may read, latest first."""
+    return readable_spec_versions(user, spec_versions(spec))
+
+
+def spec_version_get(spec: Spec, number: int | None, *, reader: AnyUser | None = None) -> SpecVersion:
+    """The version of that number, or the latest one; 404 when it does not exist. With a
+    `reader`, only among the versions they may read: a client asking for a draft gets a 404,
+    and by default the latest version put before them."""
+    versions = spec_versions(spec) if reader is None else spec_versions_visible_to(reader, spec)
     version = versions.filter(number=number).first() if number is not None else versions.first()
     if version is None:
         raise Http404
     return version
+
+
+def latest_spec_version_for(user: AnyUser, project: Project) -> SpecVersion | None:
+    """The project's latest version that the user may read (the agency's: the latest one)."""
+    versions = SpecVersion.objects.filter(spec__project=project).order_by("-number")
+    return readable_spec_versions(user, versions).first()
 
 
 def version_requirements(version: SpecVersion) -> QuerySet[Requirement]:

@@ -27,7 +27,7 @@ from jalon.specs import exports, services
 from jalon.specs.forms import RequirementForm, SpecDecisionForm, SpecSectionsForm
 from jalon.specs.models import Requirement, SpecVersion
 from jalon.specs.permissions import can_decide_spec, can_edit_spec
-from jalon.specs.selectors import spec_version_get, spec_versions, version_requirements
+from jalon.specs.selectors import spec_version_get, spec_versions_visible_to, version_requirements
 
 EXPORTS = {
     "docx": ("spec_docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -46,14 +46,15 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 def _version(request: HttpRequest, pk: int, number: int | None, *, write: bool = False) -> tuple[Project, SpecVersion]:
+    """The project and the version the user may read (a client asking for a draft: 404)."""
     project = get_project_for_user(request, pk, write=write)
     spec = services.spec_for_project(project=project, by=request.user if write else None)
-    return project, spec_version_get(spec, number)
+    return project, spec_version_get(spec, number, reader=request.user)
 
 
 def _page_context(request: HttpRequest, project: Project, version: SpecVersion, **forms: Any) -> dict[str, Any]:
     can_edit = can_edit_spec(request.user, project) and version.status == SpecVersion.Status.DRAFT
-    versions = list(spec_versions(version.spec))
+    versions = list(spec_versions_visible_to(request.user, version.spec))
     context: dict[str, Any] = {
         "project": project,
         "version": version,
@@ -86,7 +87,12 @@ def _add_error(form: Any, error: ValidationError) -> None:
 @require_GET
 @login_required
 def spec_detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
-    project, version = _version(request, pk, number)
+    project = get_project_for_user(request, pk)
+    spec = services.spec_for_project(project=project)
+    if number is None and not spec_versions_visible_to(request.user, spec).exists():
+        # A client before the first submission: their tab says so rather than answering 404.
+        return render(request, "specs/spec_not_submitted.html", {"project": project})
+    version = spec_version_get(spec, number, reader=request.user)
     return render(request, "specs/spec_detail.html", _page_context(request, project, version))
 
 
@@ -255,10 +261,12 @@ def spec_diff(request: HttpRequest, pk: int) -> HttpResponse:
     """Compare two versions: ?de=1&a=2 (by default, the last two)."""
     project = get_project_for_user(request, pk)
     spec = services.spec_for_project(project=project)
-    versions = list(spec_versions(spec))
-    new = spec_version_get(spec, _number(request.GET.get("a")) or versions[0].number)
+    versions = list(spec_versions_visible_to(request.user, spec))
+    if not versions:  # a client, before any version was submitted to them
+        raise Http404
+    new = spec_version_get(spec, _number(request.GET.get("a")) or versions[0].number, reader=request.user)
     old_number = _number(request.GET.get("de")) or (versions[1].number if len(versions) > 1 else new.number)
-    old = spec_version_get(spec, old_number)
+    old = spec_version_get(spec, old_number, reader=request.user)
     return render(request, "specs/spec_diff.html", {
         "project": project, "versions": versions, "diff": services.spec_version_diff(old, new),
     })

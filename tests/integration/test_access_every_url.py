@@ -53,6 +53,8 @@ pytestmark = pytest.mark.django_db
 # request, report…): finding it in a page shown to another client is a leak of A's data.
 A_MARK = "FOURNIL"
 B_MARK = "CAVEAU"  # the same for project B ("Boutique cave", client B)
+# Written only in the draft v2 of project A's spec: the client must never meet it anywhere.
+DRAFT_MARK = "PETRIN"
 
 # ------------------------------------------------------------------------------------ rows
 
@@ -99,6 +101,8 @@ SHARED_MEETING: Row = READ
 
 # A status report still in draft is the agency's: client A is told it does not exist.
 DRAFT_REPORT: Row = (302, 200, 200, 404, 200, 404, 404, 404, 404)
+# So is a draft version of the cahier des charges (pages, exports).
+DRAFT_SPEC: Row = DRAFT_REPORT
 
 
 def internal_meeting_edit(code: int) -> Row:
@@ -107,6 +111,7 @@ def internal_meeting_edit(code: int) -> Row:
 
 # The REST API, each role calling with its own token.
 API_READ: Row = (401, 200, 200, 404, 200, 404, 200, 404, 404)
+API_DRAFT_SPEC: Row = (401, 200, 200, 404, 200, 404, 404, 404, 404)
 API_TEAM: Row = (401, 200, 200, 200, 200, 200, 403, 403, 200)
 API_LOGGED_IN: Row = (401, 200, 200, 200, 200, 200, 200, 200, 200)
 PUBLIC: Row = (200,) * 9
@@ -196,14 +201,19 @@ CASES: list[Case] = [
     # --- cahier des charges (v1 submitted to the client, v2 a draft)
     get("spec_detail", READ, pk=PROJECT),
     get("spec_version", READ, pk=PROJECT, number=1),
+    get("spec_version", DRAFT_SPEC, "draft", pk=PROJECT, number=2),
     post("spec_sections_save", edit(303), pk=PROJECT, number=2),
     post("requirement_create", edit(200), pk=PROJECT, number=2),
     post("spec_version_submit", edit(303), pk=PROJECT, number=2),
     # The client decides on their own project's version; the PM may on their behalf.
     post("spec_version_decide", (302, 200, 200, 404, 403, 404, 200, 404, 404), pk=PROJECT, number=1),
+    # A draft is not there for the client to decide on: it does not exist for them.
+    post("spec_version_decide", (302, 200, 200, 404, 403, 404, 404, 404, 404), "draft", pk=PROJECT, number=2),
     post("spec_version_new", edit(303), pk=PROJECT),
     get("spec_diff", READ, pk=PROJECT),
+    get("spec_diff", DRAFT_SPEC, "draft", query="de=1&a=2", pk=PROJECT),
     *[get("spec_export", READ, fmt, pk=PROJECT, number=1, fmt=fmt) for fmt in ("docx", "pdf", "md")],
+    *[get("spec_export", DRAFT_SPEC, f"draft {fmt}", pk=PROJECT, number=2, fmt=fmt) for fmt in ("docx", "pdf", "md")],
     get("requirement_edit", edit(200), pk=PROJECT, req_pk=Ref("requirement")),
     get("requirement_edit", edit(200), htmx=True, pk=PROJECT, req_pk=Ref("requirement")),
     post("requirement_delete", edit(303), pk=PROJECT, req_pk=Ref("requirement")),
@@ -372,6 +382,8 @@ CASES: list[Case] = [
     api("GET", "spec_version_list", API_READ, project_id=PROJECT),
     api("GET", "spec_version_detail", API_READ, project_id=PROJECT, number=1),
     api("GET", "requirement_list", API_READ, project_id=PROJECT, number=1),
+    *[Case(f"api:{name}", API_DRAFT_SPEC, {"project_id": PROJECT, "number": 2}, variant="draft")
+      for name in ("spec_version_detail", "requirement_list")],
     api("GET", "person_list", API_TEAM),
     api("GET", "person_detail", (401, 200, 200, 200, 200, 200, 403, 403, 404), person_id=Ref("mona")),
     api("GET", "skill_list", API_TEAM),
@@ -447,6 +459,8 @@ def _project_a_records(world: Any) -> dict[str, Any]:
     specs.requirement_save(requirement=Requirement(version=first, code="EX-01", title=f"Exigence {A_MARK}"))
     specs.spec_version_submit(version=first)
     draft = specs.spec_version_new(spec=spec, by=pm)
+    draft.sections = [{"key": "contexte", "title": "Contexte", "body": f"Piste à l'étude {DRAFT_MARK}"}]
+    draft.save(update_fields=["sections"])
     deliverable = Deliverable.objects.create(project=project, name=f"Livrable {A_MARK}", status="delivered",
                                              task=staffed.mockups)
     change = portal.change_request_file(project=project, by=world.user("client_a"), title=f"Demande {A_MARK}",
@@ -692,6 +706,14 @@ def test_project_pages_show_nothing_of_a_project_the_user_does_not_see(url_world
     the team, span every project by design and are left out)."""
     cases = [case for case in CASES if _about_project_a(url_world, case) and not case.secret_url]
     assert _leaks(url_world, cases, role, names) == []
+
+
+def test_no_url_shows_a_draft_spec_to_the_client(url_world: UrlWorld) -> None:
+    """A draft version of the cahier des charges is the agency's: no page, fragment, export or
+    API answer shows its content to the client, while the project's own people read it."""
+    assert _leaks(url_world, CASES, "client_a", (DRAFT_MARK,)) == []
+    assert {"GET spec_version [draft]", "GET spec_export [draft md]", "GET api:spec_version_detail [draft]"} <= {
+        case.test_id for case in CASES if DRAFT_MARK in answer(url_world, case, "member")[1]}
 
 
 SEARCHES = [

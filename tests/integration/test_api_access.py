@@ -64,9 +64,13 @@ def api_row(keys):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def spec_a(world) -> SpecVersion:
+    """v1 submitted to the client, v2 the PM's draft."""
     spec = Spec.objects.create(project=world.project_a)
-    version = SpecVersion.objects.create(spec=spec, number=1, sections=[{"key": "ctx", "title": "Contexte", "body": ""}])
+    version = SpecVersion.objects.create(spec=spec, number=1, status=SpecVersion.Status.SUBMITTED,
+                                         sections=[{"key": "ctx", "title": "Contexte", "body": ""}])
     Requirement.objects.create(version=version, code="EX-01", title="Catalogue des pains")
+    draft = SpecVersion.objects.create(spec=spec, number=2, sections=version.sections)
+    Requirement.objects.create(version=draft, code="EX-01", title="Catalogue des pains")
     return version
 
 
@@ -190,7 +194,10 @@ def test_spec_versions_and_requirements(world, api_row, spec_a):
     assert api_row("GET", base) == READ_A
     assert api_row("GET", f"{base}/1") == READ_A
     assert api_row("GET", f"{base}/1/requirements") == READ_A
-    assert api_row("GET", f"{base}/2") == [401, 404, 404, 404, 404, 404, 404]
+    # The draft is the agency's: the client is told it does not exist.
+    assert api_row("GET", f"{base}/2") == [401, 200, 200, 200, 404, 404, 404]
+    assert api_row("GET", f"{base}/2/requirements") == [401, 200, 200, 200, 404, 404, 404]
+    assert api_row("GET", f"{base}/3") == [401, 404, 404, 404, 404, 404, 404]
 
 
 # --- planning and jobs ------------------------------------------------------------------------

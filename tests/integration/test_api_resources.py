@@ -225,6 +225,7 @@ def test_spec_versions_come_with_sections_and_requirements_with_their_tasks(worl
     from jalon.specs.models import Requirement, Spec, SpecVersion
 
     version = SpecVersion.objects.create(spec=Spec.objects.create(project=world.project_a), number=1,
+                                         status=SpecVersion.Status.SUBMITTED,
                                          sections=[{"key": "ctx", "title": "Contexte", "body": "Une boulangerie."}])
     requirement = Requirement.objects.create(version=version, code="EX-01", title="Maquettes validées")
     requirement.tasks.add(Task.objects.get(name="Maquettes"))
@@ -233,6 +234,19 @@ def test_spec_versions_come_with_sections_and_requirements_with_their_tasks(worl
     assert api.get(f"{base}/1")["sections"] == [{"key": "ctx", "title": "Contexte", "body": "Une boulangerie."}]
     [row] = api.get(f"{base}/1/requirements")["items"]
     assert (row["code"], row["task_ids"]) == ("EX-01", [Task.objects.get(name="Maquettes").pk])
+
+
+def test_a_client_lists_the_versions_put_before_them_and_never_a_draft(world, as_api):
+    from jalon.specs.models import Spec, SpecVersion
+
+    spec = Spec.objects.create(project=world.project_a)
+    for number, status in ((1, "rejected"), (2, "validated"), (3, "draft")):
+        SpecVersion.objects.create(spec=spec, number=number, status=status)
+    base = f"/api/projects/{world.project_a.pk}/spec/versions"
+    assert [v["number"] for v in as_api("client_a").get(base)["items"]] == [2, 1]
+    assert [v["number"] for v in as_api("member").get(base)["items"]] == [3, 2, 1]
+    status, data = as_api("client_a").call("GET", f"{base}/3")
+    assert (status, data["detail"]) == (404, "Introuvable, ou vous n'y avez pas accès.")
 
 
 # --- planning ---------------------------------------------------------------------------------

@@ -35,7 +35,10 @@ def submitted(version: SpecVersion) -> SpecVersion:
 
 def test_spec_page(world, version, status_row):
     url = reverse("spec_detail", args=[world.project_a.pk])
+    # Only a draft so far: the client's tab says nothing was submitted yet (200), its URL is a 404.
     assert status_row(world, "GET", url) == [302, 200, 200, 200, 200, 404, 404]
+    assert status_row(world, "GET", reverse("spec_version", args=[world.project_a.pk, 1])) == [
+        302, 200, 200, 200, 404, 404, 404]
 
 
 def test_spec_page_of_a_version_that_does_not_exist(world, version, status_row):
@@ -89,11 +92,15 @@ def test_new_version(world, version, status_row):
 
 def test_diff(world, version, status_row):
     url = reverse("spec_diff", args=[world.project_a.pk])
+    assert status_row(world, "GET", url) == [302, 200, 200, 200, 404, 404, 404]  # a draft only
+    submitted(version)
     assert status_row(world, "GET", url) == [302, 200, 200, 200, 200, 404, 404]
 
 
 def test_export_markdown(world, version, status_row):
     url = reverse("spec_export", args=[world.project_a.pk, 1, "md"])
+    assert status_row(world, "GET", url) == [302, 200, 200, 200, 404, 404, 404]  # a draft
+    submitted(version)
     assert status_row(world, "GET", url) == [302, 200, 200, 200, 200, 404, 404]
 
 
@@ -268,3 +275,59 @@ def test_a_decision_the_pm_makes_for_the_client_is_no_client_record(world, versi
     as_role(world, "pm").post(reverse("spec_version_decide", args=[world.project_a.pk, 1]), {"decision": "validated"})
     version.refresh_from_db()
     assert version.status == SpecVersion.Status.VALIDATED and not SpecValidation.objects.exists()
+
+
+# --- a client never reads a draft -----------------------------------------------------------------
+
+
+@pytest.fixture
+def with_draft(world, version):  # type: ignore[no-untyped-def]
+    """v1 "Catalogue" submitted to the client, v2 a draft adding "Paiement en ligne"."""
+    requirement(version, "Catalogue").tasks.add(world.project_a.tasks.order_by("pk").first())
+    submitted(version)
+    draft = services.spec_version_new(spec=version.spec, by=world.user("pm"))
+    requirement(draft, "Paiement en ligne").tasks.add(world.project_a.tasks.order_by("pk").first())
+    return draft
+
+
+def test_the_client_is_shown_the_submitted_version_not_the_newer_draft(world, with_draft, as_role):
+    page = as_role(world, "client_a").get(reverse("spec_detail", args=[world.project_a.pk])).content.decode()
+    assert "Catalogue" in page and "Je valide" in page
+    assert "Paiement en ligne" not in page
+    assert reverse("spec_version", args=[world.project_a.pk, 2]) not in page  # no link to the draft
+    page = as_role(world, "member").get(reverse("spec_detail", args=[world.project_a.pk])).content.decode()
+    assert "Paiement en ligne" in page  # the agency's people still open the draft by default
+
+
+def test_the_draft_page_its_exports_and_its_diff_are_404_for_the_client(world, with_draft, as_role):
+    http = as_role(world, "client_a")
+    pk = world.project_a.pk
+    urls = [reverse("spec_version", args=[pk, 2]), reverse("spec_diff", args=[pk]) + "?de=1&a=2",
+            *[reverse("spec_export", args=[pk, 2, fmt]) for fmt in ("docx", "pdf", "md")]]
+    assert [http.get(url).status_code for url in urls] == [404] * 5
+    assert http.post(reverse("spec_version_decide", args=[pk, 2]), {"decision": "validated"}).status_code == 404
+    # The default comparison, among what the client reads, is v1 with itself.
+    assert "Paiement en ligne" not in http.get(reverse("spec_diff", args=[pk])).content.decode()
+
+
+def test_traceability_and_project_page_show_the_client_no_draft(world, with_draft, as_role):
+    pk = world.project_a.pk
+    http = as_role(world, "client_a")
+    trace = http.get(reverse("traceability", args=[pk])).content.decode()
+    assert "Catalogue" in trace and "Paiement en ligne" not in trace
+    overview = http.get(reverse("project_detail", args=[pk])).content.decode()
+    assert "Version 1" in overview and "Version 2" not in overview
+    trace = as_role(world, "pm").get(reverse("traceability", args=[pk])).content.decode()
+    assert "Paiement en ligne" in trace
+
+
+def test_the_breakdown_tags_tasks_with_the_requirements_the_reader_may_read(world, with_draft):
+    from jalon.projects import breakdown
+
+    task = world.project_a.tasks.order_by("pk").first()
+    def covers(reader):  # type: ignore[no-untyped-def]
+        tree = breakdown.breakdown_tree(world.project_a, reader=reader)
+        return [c.title for c in next(t for t in tree.tasks if t.pk == task.pk).covers]
+
+    assert covers(world.user("client_a")) == ["Catalogue"]
+    assert covers(world.user("pm")) == ["Catalogue", "Paiement en ligne"]
