@@ -4,51 +4,13 @@ open a project, check its plan in the background, switch the interface to Englis
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
-from tests.factories import PASSWORD, make_dependency, make_task
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
-expect = playwright_sync.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.e2e.browser import expect, fill_login_form, shot, wait_for_htmx
+from tests.factories import make_dependency, make_task
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def page(browser_env):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's Chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
-        yield context.new_page()
-        context.close()
-        browser.close()
-        # ORM calls made while Playwright's loop runs open connections of their own; close
-        # them here, or PostgreSQL refuses to drop the test database ("being accessed").
-        connections.close_all()
-
-
-def wait_for_htmx(page) -> None:  # type: ignore[no-untyped-def]
-    """htmx is loaded with `defer`: it may run a moment after the text is on screen."""
-    try:
-        page.wait_for_function("() => typeof window.htmx === 'object'", timeout=5000)
-    except playwright_sync.TimeoutError:
-        pytest.fail("htmx is not served: `make static` copies it from node_modules into jalon/static/vendor/")
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_a_project_manager_logs_in_reads_the_portfolio_checks_a_plan_and_switches_to_english(
@@ -63,9 +25,7 @@ def test_a_project_manager_logs_in_reads_the_portfolio_checks_a_plan_and_switche
     expect(page).to_have_url(re.compile(r"/connexion/\?next=/$"))
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
     shot(page, "01-login")
-    page.get_by_label("Identifiant").fill("pm")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    fill_login_form(page, "pm")
 
     expect(page.get_by_role("heading", name="Portefeuille de projets")).to_be_visible()
     expect(page.locator(".who")).to_contain_text("Paul Martin")

@@ -5,44 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connections
 
 from jalon.meetings.models import Meeting, Participant
-from tests.factories import PASSWORD, make_absence, make_person
+from tests.e2e.browser import expect, log_in, shot, wait_for_htmx
+from tests.factories import make_absence, make_person
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-expect = playwright_sync.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PARIS = ZoneInfo("Europe/Paris")
 MON, WED, FRI = dt.date(2030, 5, 27), dt.date(2030, 5, 29), dt.date(2030, 5, 31)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture
-def page(browser_env):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's Chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 860})
-        yield context.new_page()
-        context.close()
-        browser.close()
-        connections.close_all()
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_the_pm_books_an_expert_workshop_with_the_seo_experts_at_their_first_common_slot(live_server, live_world, page):
@@ -55,12 +29,9 @@ def test_the_pm_books_an_expert_workshop_with_the_seo_experts_at_their_first_com
                                   end=dt.datetime.combine(dt.date(2030, 5, 28), dt.time(18), tzinfo=PARIS))
     Participant.objects.create(meeting=busy, person=bruno)  # Tuesday all day
 
-    page.goto(live_server.url + "/reunions/planifier/?projet=" + str(live_world.project_a.pk))
-    page.get_by_label("Identifiant").fill("pm")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server, "pm", path=f"/reunions/planifier/?projet={live_world.project_a.pk}")
     expect(page.get_by_role("heading", name="Planifier une réunion")).to_be_visible()
-    page.wait_for_function("() => typeof window.htmx === 'object'", timeout=5000)
+    wait_for_htmx(page)
 
     page.get_by_label("Sujet").fill("Stratégie de mots-clés")
     page.get_by_label("Type de réunion").select_option(label="Atelier d'expertise")

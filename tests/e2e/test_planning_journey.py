@@ -5,42 +5,20 @@ then the milestones calendar and the workload."""
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from jalon.projects.models import Task, TaskSkill
 from jalon.projects.services import project_apply_template
-from tests.factories import PASSWORD, make_member, make_person
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
-expect = playwright_sync.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.e2e.browser import WIDE, download_to, expect, gantt_bar_title, log_in, pdf_text, shot
+from tests.factories import make_member, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture
-def page(browser_env):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's Chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1360, "height": 900}, accept_downloads=True)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(ARTIFACTS / f"planning-{name}.png"), full_page=True)
+def viewport() -> dict[str, int]:
+    return WIDE
 
 
 def staff_the_template(project) -> None:  # type: ignore[no-untyped-def]
@@ -57,53 +35,43 @@ def test_a_project_manager_plans_reads_the_gantt_and_exports_the_pdf(live_server
     project = live_world.project_a
     staff_the_template(project)
 
-    page.goto(f"{live_server.url}/projets/{project.pk}/planning/")
-    page.get_by_label("Identifiant").fill("pm")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server, "pm", path=f"/projets/{project.pk}/planning/")
     expect(page.get_by_role("heading", name=re.compile("Planification — Refonte boulangerie"))).to_be_visible()
     expect(page.get_by_text("Le projet n'a pas encore été planifié.")).to_be_visible()
-    shot(page, "01-before")
+    shot(page, "planning-01-before")
 
     page.get_by_role("button", name="Planifier", exact=True).click()
     expect(page.locator(".message-success")).to_contain_text("Planning calculé et enregistré : fin le ")
     expect(page.locator(".status-run-saved")).to_have_text("Planning enregistré")
-    shot(page, "02-planned")
+    shot(page, "planning-02-planned")
     tasks = list(Task.objects.filter(project=project))
     assert all(t.start and t.finish for t in tasks)
 
     page.get_by_role("link", name="Gantt", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Gantt — Refonte boulangerie"))).to_be_visible()
     titles = page.locator("#gantt-panel svg g > title").all_text_contents()
-    shot(page, "03-gantt-week")
+    shot(page, "planning-03-gantt-week")
     for task in tasks:
-        if task.is_milestone:
-            expected = f"{task.name}\nJalon le {task.start:%d/%m/%Y}"
-        else:
-            expected = f"{task.name}\nDu {task.start:%d/%m/%Y} au {task.finish:%d/%m/%Y}"
+        expected = gantt_bar_title(task)
         assert any(t.startswith(expected) for t in titles), f"no bar titled {expected!r} in {titles}"
     expect(page.locator(".critical-path li").first).to_be_visible()
 
     page.get_by_role("link", name="Jour", exact=True).click()
     expect(page.get_by_role("link", name="Jour", exact=True)).to_have_attribute("aria-current", "true")
     expect(page).to_have_url(re.compile(r"zoom=day"))
-    shot(page, "04-gantt-day")
+    shot(page, "planning-04-gantt-day")
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="PDF", exact=True).click()
-    pdf = tmp_path / "gantt.pdf"
-    download_info.value.save_as(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(download_to(page.get_by_role("link", name="PDF", exact=True), tmp_path / "gantt.pdf"))
     assert "Refonte boulangerie" in text
     first = min((t for t in tasks if not t.is_milestone), key=lambda t: (t.start, t.order))
     assert first.name[:20] in text
 
     page.get_by_role("link", name="Calendrier des jalons").click()
     expect(page.locator(".month-calendar")).to_be_visible()
-    shot(page, "05-milestones")
+    shot(page, "planning-05-milestones")
 
     page.get_by_role("link", name="Plan de charge").click()
     expect(page.get_by_role("heading", name="Plan de charge", exact=True)).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Julien Moreau"))).to_be_visible()
     expect(page.locator("td.load.busy").first).to_be_visible()  # the planned work is in the weeks shown
-    shot(page, "06-workload")
+    shot(page, "planning-06-workload")

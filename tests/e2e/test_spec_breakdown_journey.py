@@ -9,56 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from jalon.projects.models import TaskSkill
 from jalon.projects.services import project_create
-from tests.factories import PASSWORD
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
-expect = playwright_sync.expect
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.e2e.browser import WIDE, add_person_with_skill, add_requirement, expect, log_in, shot, wait_for_htmx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture
-def page(browser_env):  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's Chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1360, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(ARTIFACTS / f"spec-{name}.png"), full_page=True)
-
-
-def wait_for_htmx(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_function("() => typeof window.htmx === 'object'", timeout=5000)
-
-
-def add_requirement(page, title: str, priority: str, criteria: str) -> None:  # type: ignore[no-untyped-def]
-    form = page.locator("#exigences form").last
-    if not form.is_visible():
-        page.get_by_text("Ajouter une exigence").click()
-    form.get_by_label("Intitulé").fill(title)
-    form.get_by_label("Priorité MoSCoW").select_option(label=priority)
-    form.get_by_label("Critères d'acceptation").fill(criteria)
-    form.get_by_role("button", name="Ajouter l'exigence").click()
-    expect(page.locator("#exigences tbody")).to_contain_text(title)
+def viewport() -> dict[str, int]:
+    return WIDE
 
 
 def test_a_project_manager_writes_the_spec_generates_the_breakdown_and_staffs_it(live_server, live_world, page):
@@ -66,10 +29,7 @@ def test_a_project_manager_writes_the_spec_generates_the_breakdown_and_staffs_it
     project = project_create(organisation=pm.organisation, name="Site de la fromagerie", project_type="site_vitrine",
                              start_date=dt.date(2030, 3, 4), manager=pm, code="FROM")
 
-    page.goto(f"{live_server.url}/projets/{project.pk}/cahier-des-charges/")
-    page.get_by_label("Identifiant").fill("pm")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server, "pm", path=f"/projets/{project.pk}/cahier-des-charges/")
     expect(page.get_by_role("heading", name=re.compile("Cahier des charges"))).to_be_visible()
     expect(page.locator(".spec-head")).to_contain_text("Brouillon")
     wait_for_htmx(page)
@@ -84,7 +44,7 @@ def test_a_project_manager_writes_the_spec_generates_the_breakdown_and_staffs_it
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("EX-01")
     expect(rows.nth(1)).to_contain_text("EX-02")
-    shot(page, "01-requirements")
+    shot(page, "spec-01-requirements")
 
     page.get_by_role("link", name="Découpage").click()
     expect(page.get_by_role("heading", name="Découpage du projet")).to_be_visible()
@@ -98,7 +58,7 @@ def test_a_project_manager_writes_the_spec_generates_the_breakdown_and_staffs_it
     dev = next(i for i, text in enumerate(tree) if text.strip().startswith("Développement / intégration"))
     recette = next(i for i, text in enumerate(tree) if text.strip().startswith("Recette"))
     assert dev < next(i for i, text in enumerate(tree) if "EX-01 — Formulaire de contact" in text) < recette
-    shot(page, "02-breakdown-generated")
+    shot(page, "spec-02-breakdown-generated")
 
     wait_for_htmx(page)
     generated.get_by_role("link", name=re.compile("Modifier")).click()
@@ -107,33 +67,24 @@ def test_a_project_manager_writes_the_spec_generates_the_breakdown_and_staffs_it
     editor.get_by_label("Charge (j/h)").fill("3")
     editor.get_by_role("button", name="Enregistrer la tâche").click()
     expect(editor.locator(".saved")).to_have_text("Enregistré.")
-    shot(page, "03-task-editor")
+    shot(page, "spec-03-task-editor")
 
     page.get_by_role("link", name="Traçabilité").click()
     expect(page.get_by_role("heading", name="Matrice de traçabilité")).to_be_visible()
     expect(page.locator(".form-errors")).to_contain_text("1 exigence n’est couverte par aucune tâche")
     expect(page.get_by_role("row", name=re.compile("EX-01"))).to_contain_text("couverte")
-    shot(page, "04-traceability")
+    shot(page, "spec-04-traceability")
 
     needed = TaskSkill.objects.get(task__name__startswith="EX-01").skill.name
     page.goto(f"{live_server.url}/equipe/")
     expect(page.get_by_role("heading", name="Équipe")).to_be_visible()
-    page.get_by_text("Ajouter un collaborateur").click()
-    page.get_by_label("Prénom").fill("Camille")
-    page.get_by_label("Nom", exact=True).fill("Roux")
-    page.get_by_label("Métier").fill("Développeuse web")
-    page.get_by_role("button", name="Ajouter le collaborateur").click()
-    expect(page.get_by_role("heading", name="Camille Roux")).to_be_visible()
-    page.get_by_label("Compétence").select_option(label=needed)
-    page.get_by_label("Niveau").fill("4")
-    page.get_by_role("button", name="Ajouter ou modifier").click()
+    add_person_with_skill(page, "Camille", "Roux", "Développeuse web", needed, 4)
     expect(page.locator("#competences")).to_contain_text(f"{needed}")
-    expect(page.locator("#competences")).to_contain_text("niveau 4/5")
-    shot(page, "05-person")
+    shot(page, "spec-05-person")
 
     page.get_by_role("link", name="Matrice des compétences").click()
     expect(page.get_by_role("row", name=re.compile("Camille Roux"))).to_contain_text("4")
-    shot(page, "06-skills-matrix")
+    shot(page, "spec-06-skills-matrix")
 
     page.goto(f"{live_server.url}/projets/{project.pk}/decoupage/")
     wait_for_htmx(page)
@@ -142,4 +93,4 @@ def test_a_project_manager_writes_the_spec_generates_the_breakdown_and_staffs_it
     page.get_by_role("link", name="Qui peut la faire et quand ?").click()
     expect(page.get_by_role("row", name=re.compile("Camille Roux"))).to_contain_text(f"{needed} 4/5")
     expect(page.locator("table.candidates")).to_contain_text("2030")
-    shot(page, "07-who-can-do-it")
+    shot(page, "spec-07-who-can-do-it")
