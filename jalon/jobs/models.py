@@ -15,6 +15,7 @@ class JobProgress(models.Model):
     class Kind(models.TextChoices):
         PLAN_CHECK = "plan_check", _("Vérification du planning")
         PLAN_OPTIMIZE = "plan_optimize", _("Optimisation du planning")
+        REPLAN = "replan", _("Re-planification depuis le réalisé")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from jalon.accounts.models import Organisation, User
 from jalon.jobs.models import JobProgress
@@ -219,6 +219,65 @@ def _write_actual_dates(actuals: Any) -> None:
         if task is not None and not actual.done and task.finish and task.finish < actual.start:
             fields["finish"] = actual.start
         Task.objects.filter(pk=pk).update(**fields)
+
+
+def replan_enqueue(*, project: Project, by: User | None, today: dt.date | None = None) -> JobProgress:
+    """Queue a re-plan from actuals for a worker: planning the project and every project sharing
+    its people can take seconds, too long for a web request. The day the manager asked is kept,
+    so a job run after midnight still re-plans from the day they meant."""
+    from jalon.tracking.tasks import replan
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        job = JobProgress.objects.create(
+            kind=JobProgress.Kind.REPLAN, project=project, requested_by=by, result={"today": today.isoformat()},
+            message=gettext_noop("En attente d'un processus de calcul…"),
+        )
+        # Same transaction: a worker cannot pick the task before its progress row exists.
+        task_result = replan.enqueue(job_id=job.pk)
+        job.task_result_id = str(task_result.id)
+        job.save(update_fields=["task_result_id"])
+    return job
+
+
+def replan_run(*, job_id: int) -> dict[str, Any]:
+    """The worker's side: re-plan with `project_replan` and store what the page shows (forecast
+    end, slip against the baseline in working days, reasons when nothing was saved). Step
+    messages without figures are stored untranslated: the page translates them for its reader."""
+    job = JobProgress.objects.select_related("project", "requested_by").get(pk=job_id)
+    today = dt.date.fromisoformat(job.result.get("today") or timezone.localdate().isoformat())
+    try:
+        job_report_progress(job_id=job_id, percent=5, message=gettext_noop("Lecture des temps passés…"))
+        projects = projects_planned_with(job.project)
+        job_report_progress(job_id=job_id, percent=20, message=ngettext("Planification de %(count)d projet…", "Planification de %(count)d projets…",
+                                                                     len(projects)) % {"count": len(projects)})
+        outcome = project_replan(project=job.project, by=job.requested_by, today=today)
+        job_report_progress(job_id=job_id, percent=90, message=gettext_noop("Enregistrement…"))
+        summary = _replan_summary(job.project, outcome, projects, today)
+    except Exception as exc:
+        job_report_progress(job_id=job_id, percent=100, status=JobProgress.Status.FAILED,
+                            message=_("Échec : %(error)s") % {"error": exc})
+        raise
+    message = (_("Planning recalculé depuis le réalisé : %(done)d tâche(s) terminée(s) conservée(s), "
+                 "%(started)d en cours poursuivie(s).") % {"done": outcome.done, "started": outcome.started}
+               if outcome.saved else _("Rien n'a été enregistré."))
+    job_report_progress(job_id=job_id, percent=100, status=JobProgress.Status.SUCCEEDED, message=message, result=summary)
+    return summary
+
+
+def _replan_summary(project: Project, outcome: ReplanOutcome, projects: list[Project], today: dt.date) -> dict[str, Any]:
+    """JSON for the job: the end dates come from the function the re-plan page uses, so the
+    summary and the page's figures agree."""
+    from jalon.tracking.documents import _end_dates
+
+    forecast, reference, slip = _end_dates(project, selectors.project_budget(project, today))
+    return {
+        "today": today.isoformat(), "saved": outcome.saved, "plan_run_id": outcome.plan.run.pk,
+        "done": outcome.done, "started": outcome.started, "projects": [p.name for p in projects],
+        "forecast_end": forecast.isoformat() if forecast else None,
+        "baseline_end": reference.isoformat() if reference else None,
+        "slip_days": slip, "reasons": [str(r) for r in outcome.plan.reasons],
+    }
 
 
 # --------------------------------------------------------------------------- risks

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jalon.jobs.models import JobProgress
+from jalon.jobs.selectors import latest_job
 from jalon.planning.selectors import baseline_variance, project_baselines
 from jalon.projects.models import Project
 from jalon.tracking import documents, forms, selectors, services
@@ -176,24 +177,26 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def replan(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: forecast end and slip against the baseline; POST: re-plan from actuals."""
+    """GET: forecast end, slip against the baseline and the last re-plan's progress (HTMX polls
+    that fragment alone); POST: queue a re-plan from actuals for a worker (it can take seconds)."""
     project = get_project_for_planning(request, pk, write=request.method == "POST")
     if request.method == "POST":
-        outcome = services.project_replan(project=project, by=request.user)
-        if outcome.saved:
-            messages.success(request, _("Planning recalculé depuis le réalisé : %(done)d tâche(s) terminée(s) conservée(s), "
-                                        "%(started)d en cours poursuivie(s).") % {"done": outcome.done, "started": outcome.started})
-        else:
-            for reason in outcome.plan.reasons or [_("Rien n'a été enregistré.")]:
-                messages.error(request, reason)
-        return _see_other(reverse("tracking_replan", args=[project.pk]))
+        services.replan_enqueue(project=project, by=request.user)
+        return _see_other(reverse("tracking_replan", args=[project.pk]) + "#replan-job")
+    job = latest_job(project, JobProgress.Kind.REPLAN)
+    if _htmx(request):
+        response = render(request, "tracking/_replan_progress.html", {"project": project, "job": job})
+        if job is not None and job.is_finished:
+            # The plan moved: the whole page reloads so its dates, variance table and chart follow.
+            response["HX-Refresh"] = "true"
+        return response
     baseline = project_baselines(project).first()
     today = timezone.localdate()
     snap_end = documents._end_dates(project, selectors.project_budget(project, today))
     rows = baseline_variance(project, baseline) if baseline else []
     return render(request, "tracking/replan.html", {
         **_tab_context(request, project, "replan"), "baseline": baseline, "variance": rows, "today": today,
-        "forecast_end": snap_end[0], "baseline_end": snap_end[1], "slip": snap_end[2],
+        "forecast_end": snap_end[0], "baseline_end": snap_end[1], "slip": snap_end[2], "job": job,
         "workload_svg": documents.team_workload_chart(project, today),
     })
 

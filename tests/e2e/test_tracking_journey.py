@@ -32,7 +32,8 @@ def pdf_pages(pdf: Path, prefix: str) -> str:
     return pdf_text(pdf)
 
 
-def test_time_logged_and_a_replan_change_the_status_reports_figures_and_weather(live_server, live_world, browser, tmp_path):
+def test_time_logged_and_a_replan_change_the_status_reports_figures_and_weather(live_server, live_world, browser, tmp_path,
+                                                                                run_worker_batch):
     today = dt.date.today()
     project = live_world.project_a
     # The project starts next Monday: nothing is due yet, so the first report is sunny.
@@ -68,7 +69,14 @@ def test_time_logged_and_a_replan_change_the_status_reports_figures_and_weather(
     pm.goto(f"{live_server.url}/projets/{project.pk}/replanifier/")
     before = pm.locator(".forecast-end").inner_text()
     pm.get_by_role("button", name="Re-planifier depuis le réalisé").click()
-    expect(pm.locator(".message-success")).to_contain_text("Planning recalculé depuis le réalisé")
+    # The re-plan is queued, not run in the request: a worker takes it, and the page (polling
+    # its progress) reloads once it is done.
+    expect(pm.locator("#replan-job")).to_contain_text("En attente")
+    expect(pm.locator(".forecast-end")).to_have_text(before)
+    wait_for_htmx(pm)
+    run_worker_batch()
+    expect(pm.locator("#replan-job")).to_contain_text("Planning recalculé depuis le réalisé", timeout=5000)
+    expect(pm.locator("#replan-job .job-percent")).to_have_text("100 %")
     expect(pm.locator(".forecast-end")).not_to_have_text(before)
     expect(pm.locator("dd.slip")).to_contain_text("jours ouvrés")
     shot(pm, "tracking-04-replanned")

@@ -321,6 +321,9 @@ CASES: list[Case] = [
     get("tracking_time", STAFF, pk=PROJECT),
     get("tracking_budget", STAFF, pk=PROJECT),
     get("tracking_replan", STAFF, pk=PROJECT),
+    # The re-plan's progress, polled by HTMX (a queued job of the world), and the POST that queues one.
+    get("tracking_replan", STAFF, htmx=True, pk=PROJECT),
+    post("tracking_replan", edit(303), pk=PROJECT),
     get("tracking_risks", STAFF, pk=PROJECT),
     get("tracking_risk", edit(200), pk=PROJECT, risk_pk=Ref("risk")),
     get("tracking_quotes", edit(200), pk=PROJECT),
@@ -541,6 +544,7 @@ def _personal_records(world: Any, marc: Any) -> dict[str, Any]:
                                    today=day(10))
     portfolio_job = tracking.portfolio_report_enqueue(user=world.user("pm"))
     tracking.portfolio_report_run(job_id=portfolio_job.pk, today=day(5))
+    tracking.replan_enqueue(project=world.project_a, by=world.user("pm"), today=day(5))
     return {
         "absence": absence.pk, "feed_token": meetings.person_feed_token_regenerate(person=mona),
         "revoked_feed_token": revoked, "year": year, "week": week, "lock": lock.pk, "portfolio_job": portfolio_job.pk,

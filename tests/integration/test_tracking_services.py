@@ -111,6 +111,28 @@ def test_a_done_task_stays_on_its_actual_dates_and_the_rest_starts_today(staffed
     assert (staffed.build.start, staffed.build.finish) == (day(7), day(9))
 
 
+def test_a_replan_job_reports_its_steps_in_words_then_its_outcome(staffed, monkeypatch):
+    log(staffed, {0: "1", 1: "1", 2: "1", 3: "1"}, remaining="3")
+    steps: list[tuple[int, str]] = []
+    report = services.job_report_progress
+
+    def recorded(**progress) -> None:  # type: ignore[no-untyped-def]
+        steps.append((progress["percent"], progress["message"]))
+        report(**progress)
+
+    monkeypatch.setattr(services, "job_report_progress", recorded)
+    job = services.replan_enqueue(project=staffed.project, by=None, today=day(5))
+    summary = services.replan_run(job_id=job.pk)
+    assert steps == [
+        (5, "Lecture des temps passés…"), (20, "Planification de 1 projet…"), (90, "Enregistrement…"),
+        (100, "Planning recalculé depuis le réalisé : 0 tâche(s) terminée(s) conservée(s), 1 en cours poursuivie(s)."),
+    ]
+    assert (summary["forecast_end"], summary["baseline_end"], summary["slip_days"]) == (
+        day(10).isoformat(), day(7).isoformat(), 3)
+    job.refresh_from_db()
+    assert (job.status, job.result) == (JobProgress.Status.SUCCEEDED, summary)
+
+
 def test_planning_without_actuals_still_replans_from_the_project_start(staffed):
     from jalon.planning.services import project_plan
 

@@ -13,9 +13,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from jalon.jobs.models import JobProgress
+from jalon.planning.models import PlanRun
+from jalon.projects.models import Dependency, Task
 from jalon.tracking import services
 from jalon.tracking.models import Quote, Risk, StatusReport, TimeEntry
+from tests.conftest import ROLE_ORDER
 from tests.integration.tracking_world import day, staff_project_a
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +118,89 @@ def test_project_tracking_pages_are_for_the_agency(world, staffed, status_row, f
 def test_replan_post_row(world, staffed, status_row, frozen_today):
     url = reverse("tracking_replan", args=[world.project_a.pk])
     assert status_row(world, "POST", url) == [302, 303, 303, 403, 403, 404, 404]
+    # Each accepted POST queued a job for a worker, none planned in the request.
+    assert JobProgress.objects.filter(kind=JobProgress.Kind.REPLAN, project=world.project_a).count() == 2
+
+
+def test_replan_progress_fragment_rows(world, staffed, as_role, frozen_today):
+    services.replan_enqueue(project=world.project_a, by=world.user("pm"))
+    url = reverse("tracking_replan", args=[world.project_a.pk])
+    row = [as_role(world, role).get(url, headers={"HX-Request": "true"}).status_code for role in ROLE_ORDER]
+    assert row == [302, 200, 200, 200, 403, 404, 404]
+
+
+def log_mockups(staffed) -> None:  # type: ignore[no-untyped-def]
+    """Mona logs Maquettes Monday to Thursday of the first week and has 3 days left."""
+    iso = day(0).isocalendar()
+    services.timesheet_save(person=staffed.mona, year=iso.year, week=iso.week,
+                            cells={(staffed.mockups.pk, day(i)): Decimal(1) for i in range(4)},
+                            remaining={staffed.mockups.pk: Decimal(3)}, by=None)
+
+
+def task_dates(staffed) -> list[tuple[dt.date | None, dt.date | None]]:  # type: ignore[no-untyped-def]
+    return list(Task.objects.filter(project=staffed.project).order_by("pk").values_list("start", "finish"))
+
+
+def test_replanning_queues_a_job_and_plans_nothing_in_the_request(world, staffed, as_role, frozen_today):
+    log_mockups(staffed)
+    before, runs = task_dates(staffed), PlanRun.objects.count()
+    http = as_role(world, "pm")
+    url = reverse("tracking_replan", args=[world.project_a.pk])
+    response = http.post(url)
+    assert response.status_code == 303 and response["Location"] == url + "#replan-job"
+    assert task_dates(staffed) == before and PlanRun.objects.count() == runs
+    job = JobProgress.objects.get(kind=JobProgress.Kind.REPLAN, project=world.project_a)
+    assert (job.status, job.requested_by, job.result) == (JobProgress.Status.QUEUED, world.user("pm"), {"today": TODAY.isoformat()})
+    page = http.get(url).content.decode()
+    assert "En attente" in page and 'hx-trigger="every 1s"' in page
+    assert f'<a href="{url}">Actualiser</a>' in page  # without JavaScript, the link reloads the page
+    fragment = http.get(url, headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith("<section id=\"replan-job\"")
+    assert "HX-Refresh" not in fragment  # still running: the poll goes on
+
+
+def test_a_replan_that_saves_nothing_shows_why(world, staffed, as_role, frozen_today):
+    # An import can bring a cycle the forms would refuse: written without validation.
+    Dependency.objects.create(predecessor=staffed.build, successor=staffed.mockups)
+    before = task_dates(staffed)
+    job = services.replan_enqueue(project=world.project_a, by=world.user("pm"))
+    summary = services.replan_run(job_id=job.pk)
+    assert summary["saved"] is False and any("Maquettes" in reason for reason in summary["reasons"])
+    assert task_dates(staffed) == before
+    fragment = as_role(world, "pm").get(reverse("tracking_replan", args=[world.project_a.pk]), headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert "Rien n&#x27;a été enregistré." in text and summary["reasons"][0].replace("'", "&#x27;") in text
+    assert fragment["HX-Refresh"] == "true"  # finished: the page reloads once to show the outcome
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_replans_from_actuals_and_the_page_shows_the_outcome(live_world, as_role, frozen_today, run_worker_batch):
+    staffed = staff_project_a(live_world)
+    log_mockups(staffed)
+    http = as_role(live_world, "pm")
+    url = reverse("tracking_replan", args=[live_world.project_a.pk])
+    assert http.post(url).status_code == 303
+    assert '<dd class="forecast-end">16/01/2030</dd>' in http.get(url).content.decode()  # not moved yet
+
+    run_worker_batch()
+
+    job = JobProgress.objects.get(kind=JobProgress.Kind.REPLAN)
+    assert DBTaskResult.objects.get(id=job.task_result_id).status == "SUCCESSFUL"
+    assert (job.status, job.percent) == (JobProgress.Status.SUCCEEDED, 100)
+    # Maquettes started on day 0 go on with 3 days from Monday 14/01; Intégration follows: 3 days late.
+    assert job.result | {"plan_run_id": None} == {
+        "today": TODAY.isoformat(), "saved": True, "plan_run_id": None, "done": 0, "started": 1,
+        "projects": ["Refonte boulangerie"], "forecast_end": day(10).isoformat(),
+        "baseline_end": day(7).isoformat(), "slip_days": 3, "reasons": [],
+    }
+    staffed.build.refresh_from_db()
+    assert (staffed.build.start, staffed.build.finish) == (day(8), day(10))
+    page = http.get(url).content.decode()
+    assert "100 %" in page and "Terminée" in page and "hx-trigger" not in page
+    assert "Planning recalculé depuis le réalisé : 0 tâche(s) terminée(s) conservée(s), 1 en cours poursuivie(s)." in page
+    assert '<dd class="job-forecast-end">21/01/2030</dd>' in page and '<dd class="forecast-end">21/01/2030</dd>' in page
+    assert "3 jours ouvrés" in page
+    assert '<td class="num slip">+3</td>' in page  # the variance table follows the new plan
 
 
 def test_risk_create_row_and_register(world, staffed, status_row, as_role):
