@@ -16,6 +16,7 @@ class JobProgress(models.Model):
         PLAN_CHECK = "plan_check", _("Vérification du planning")
         PLAN_OPTIMIZE = "plan_optimize", _("Optimisation du planning")
         REPLAN = "replan", _("Re-planification depuis le réalisé")
+        PORTFOLIO_REPORT = "portfolio_report", _("Rapport de portefeuille")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")

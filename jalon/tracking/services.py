@@ -43,7 +43,7 @@ from jalon.tracking.models import (
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-PORTFOLIO_KIND = "portfolio_report"
+PORTFOLIO_KIND = JobProgress.Kind.PORTFOLIO_REPORT
 QUOTE_VALIDITY_DAYS = 30
 DEFAULT_PAYMENT_TERMS = gettext_noop(
     "Acompte de 30 % à la commande, 40 % à la validation des maquettes, solde de 30 % à la mise en ligne. "
