@@ -101,11 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="CP-SAT workers per process (default: 2 / jobs)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=None, help="only the first N instances of the sample")
+    parser.add_argument("--stride", type=int, default=1, help="only every K-th instance of the sample (a spread subsample)")
     args = parser.parse_args(argv)
     if not (BENCHMARKS / "psplib" / args.set).is_dir():
         console.print(f"[red]No PSPLIB set at {BENCHMARKS / 'psplib' / args.set}")
         return 2
-    files = instances(args.set, args.sample)[: args.limit]
+    files = instances(args.set, args.sample)[:: max(1, args.stride)][: args.limit]
     workers = args.workers or max(1, 2 // max(1, args.jobs))
     work = partial(run_one, method=args.method, time_limit=args.time_limit, workers=workers, seed=args.seed)
     title = f"{args.set} {args.sample} · {args.method} · {args.time_limit:g} s · {args.jobs} jobs × {workers} workers"

@@ -161,7 +161,8 @@ class _Network:
         by_pred = np.argsort(preds, kind="stable")
         bounds = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(preds, minlength=n), out=bounds[1:])
-        pairs = list(zip(succs[by_pred].tolist(), offsets[by_pred].tolist(), strict=True))
+        self.sorted_succs, self.sorted_offsets, self.bounds = succs[by_pred], offsets[by_pred], bounds
+        pairs = list(zip(self.sorted_succs.tolist(), self.sorted_offsets.tolist(), strict=True))
         cuts = bounds.tolist()
         self.out: list[list[tuple[int, int]]] = [pairs[a:b] for a, b in zip(cuts, cuts[1:])]
         self.waiting: list[int] = np.bincount(succs, minlength=n).tolist()  # links left, for Kahn
@@ -193,25 +194,34 @@ class _Network:
         return order, early
 
     def backward(self, order: list[int], early: list[int], makespan: int) -> tuple[list[int], list[int]]:
-        """Late starts from the project finish, and free floats, in reverse topological order."""
+        """Late starts from the project finish, in reverse topological order, and free floats."""
         out, pins = self.out, self.pins
         late = [makespan - d for d in self.duration]
-        free = [makespan - es - d for es, d in zip(early, self.duration, strict=True)]
         for i in reversed(order):
             links = out[i]
             if links:
-                ls, es, ff = late[i], early[i], free[i]
+                ls = late[i]
                 for s, offset in links:
                     value = late[s] - offset
                     if value < ls:
                         ls = value
-                    value = early[s] - offset - es
-                    if value < ff:
-                        ff = value
-                late[i], free[i] = ls, ff
+                late[i] = ls
             if pins and i in pins:
                 late[i] = pins[i]
-        return late, free
+        return late, self.free_floats(early, makespan)
+
+    def free_floats(self, early: list[int], makespan: int) -> list[int]:
+        """Free float = min over outgoing links of (early start of succ - offset) - own early
+        start, capped by the project finish. It needs no order, so numpy does it at once."""
+        es = np.asarray(early, dtype=np.int64)
+        free = makespan - es - np.asarray(self.duration, dtype=np.int64)
+        if len(self.sorted_succs):
+            starts = self.bounds[:-1]
+            has_links = self.bounds[1:] > starts
+            through = es[self.sorted_succs] - self.sorted_offsets
+            nearest = np.minimum.reduceat(through, starts[has_links])
+            free[has_links] = np.minimum(free[has_links], nearest - es[has_links])
+        return free.tolist()
 
     def cycle_error(self, done: set[int]) -> CycleError:
         ids = self.ids

@@ -240,8 +240,16 @@ class _Instance:
             for p in self.candidates[j]:
                 self.own_duration[j][p] = self.duration_for(j, (p,))
         self.horizon = self._horizon(problem)
+        self._neighbours()
         if mirror_of is None:
             self.mirror = self._mirrored()
+
+    def _neighbours(self) -> None:
+        """Distinct predecessor counts and successor lists, for topological sorts (hot loops)."""
+        self.pred_count = [len({p for p, _, _ in links}) for links in self.preds]
+        # A set's iteration order, as before this was precomputed: the biased random sampling's
+        # draws depend on the order tasks become ready, so seeded results stay the same.
+        self.next_tasks = [list({s for s, _, _ in links}) for links in self.succs]
 
     def duration_for(self, j: int, team: Sequence[int]) -> int:
         d = self.duration[j]
@@ -282,6 +290,7 @@ class _Instance:
         mirror.release = [0] * self.n
         mirror.pinned_start = [None] * self.n
         mirror.unavailable = [[] for _ in self.unavailable]  # absences are dated: meaningless mirrored
+        mirror._neighbours()
         return mirror
 
 
@@ -528,13 +537,14 @@ class _Search:
         self.related = [{s for s, _, _ in inst.succs[j]} for j in range(inst.n)]
         self.target: tuple[float, ...] | None = None  # a score nothing can beat: stop there
         self.reached = False
+        self.pass_seconds = 0.0  # what an evaluation costs (3 passes): do not start one that would overrun
 
     def out_of_budget(self) -> bool:
         if self.reached:
             return True
         if self.max_iterations is not None and self.iterations >= self.max_iterations:
             return True
-        return self.deadline is not None and time.perf_counter() >= self.deadline
+        return self.deadline is not None and time.perf_counter() + self.pass_seconds >= self.deadline
 
     def run(self, rules: list[str], late_start: list[int], late_finish: list[int]) -> _Schedule:
         population: list[_Schedule] = []
@@ -573,7 +583,9 @@ class _Search:
     def evaluate(self, order: list[int]) -> _Schedule:
         """Forward pass, then backward-forward justification; keeps the better one."""
         inst = self.inst
+        began = time.perf_counter()
         forward = _Sgs(inst).run(order)
+        self.pass_seconds = 3 * (time.perf_counter() - began)  # a whole evaluation: three passes
         self.iterations += 1
         forward.score = self.score(forward)
         if inst.n < 3 or self._stops_at(forward) or self.out_of_budget():
@@ -622,7 +634,7 @@ class _Search:
     def biased_random_order(self, late_finish: list[int]) -> list[int]:
         """Regret-based biased random sampling: tasks with an earlier latest finish are likelier."""
         inst = self.inst
-        missing = [len({p for p, _, _ in inst.preds[j]}) for j in range(inst.n)]
+        missing = list(inst.pred_count)
         ready = [j for j in range(inst.n) if missing[j] == 0]
         order: list[int] = []
         while ready:
@@ -631,7 +643,7 @@ class _Search:
             pick = self.rng.choices(range(len(ready)), weights=weights)[0]
             j = ready.pop(pick)
             order.append(j)
-            for s in {s for s, _, _ in inst.succs[j]}:
+            for s in inst.next_tasks[j]:
                 missing[s] -= 1
                 if missing[s] == 0:
                     ready.append(s)
@@ -664,17 +676,19 @@ class _Search:
 
 def _topological(inst: _Instance, key) -> list[int]:
     """Kahn's algorithm taking the ready task with the smallest key first."""
-    missing = [len({p for p, _, _ in inst.preds[j]}) for j in range(inst.n)]
+    missing = list(inst.pred_count)
+    next_tasks = inst.next_tasks
     heap = [(key(j), j) for j in range(inst.n) if missing[j] == 0]
     heapq.heapify(heap)
     order: list[int] = []
+    push, pop = heapq.heappush, heapq.heappop
     while heap:
-        _, j = heapq.heappop(heap)
+        _, j = pop(heap)
         order.append(j)
-        for s in {s for s, _, _ in inst.succs[j]}:
+        for s in next_tasks[j]:
             missing[s] -= 1
             if missing[s] == 0:
-                heapq.heappush(heap, (key(s), s))
+                push(heap, (key(s), s))
     return order
 
 

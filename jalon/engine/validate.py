@@ -162,7 +162,8 @@ class _Checker:
     def check_absence(self, person: Person, spans: Sequence[tuple[int, int, str]]) -> None:
         for start, finish, task_id in spans:
             for off_start, off_end in person.unavailable:
-                if start < off_end and off_start < finish:
+                # An empty range (start == end) blocks nothing, wherever it lies.
+                if off_start < off_end and start < off_end and off_start < finish:
                     self.add("absence", f"person {person.id!r} is unavailable {off_start}..{off_end} during task {task_id!r} ({start}..{finish})", task_id)
 
     def check_pools(self) -> None:

@@ -140,6 +140,12 @@ def test_work_may_end_on_the_unit_another_starts_or_an_absence_begins() -> None:
     assert validate(agency_problem(), touching) == []
 
 
+def test_an_empty_absence_blocks_nothing() -> None:
+    problem = agency_problem()
+    problem.people[0] = replace(problem.people[0], unavailable=((20, 25), (5, 5)))  # (5, 5): no day
+    assert validate(problem, valid_schedule()) == []  # alice works on C over 3..8
+
+
 def test_a_pool_overload_names_the_tasks_running_then() -> None:
     [violation] = validate(agency_problem(), with_changes(**CASES["pool_capacity"]))
     assert violation.tasks == ("D", "F")
