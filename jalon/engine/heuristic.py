@@ -373,8 +373,9 @@ class _Sgs:
         if start != at:
             what = "its people or pools are taken" if start > at else "it cannot start there"
             self.conflicts.append(f"Task {_label(inst.problem.tasks[j])} is pinned at {at} but {what}; earliest possible {start}")
-            _, team = self._team_at(j, at, max_level=True)
-        self._book(j, at, team or ())
+            pinned_team, _ = self._team_at(j, at, max_level=True)
+            team = pinned_team or ()
+        self._book(j, at, team)
 
     def _book(self, j: int, start: int, team: tuple[int, ...]) -> None:
         inst = self.inst

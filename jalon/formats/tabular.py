@@ -375,7 +375,9 @@ def read_tabular(source: bytes | str | Path, *, name: str = "", hours_per_day: f
 
 def _task_rows(document: PlanDocument) -> tuple[list[dict[str, object]], list[str]]:
     """One dict per leaf task with typed values (numbers, dates, text), and the column keys used."""
-    leaves, path, ids = [], [], {}
+    leaves: list[tuple[PlanTask, str]] = []
+    path: list[str] = []
+    ids: dict[str, str] = {}
     for task in document.tasks:
         del path[task.outline_level - 1:]
         if task.summary:

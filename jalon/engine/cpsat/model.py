@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ortools.sat.python.cp_model import FEASIBLE, INFEASIBLE, OPTIMAL, CpModel, CpSolver
+from ortools.sat.python.cp_model import FEASIBLE, INFEASIBLE, OPTIMAL, CpModel, CpSolver, IntVar
 
 from jalon.engine.cpsat.constraints import Constraints
 from jalon.engine.cpsat.objective import ObjectiveBuilder
@@ -44,7 +44,7 @@ class CpSatModel:
             team = {v.person_index[p] for p in placed.assignees}
             for p, lit in v.assign[j].items():
                 self.model.add_hint(lit, p in team)
-            if not isinstance(tv.size, int):
+            if isinstance(tv.size, IntVar):  # an int size is fixed: nothing to hint
                 self.model.add_hint(tv.size, placed.finish - placed.start)
             self._hint_seats(j, team)
         self.model.add_hint(v.makespan, max((t.finish for t in tasks.values()), default=0))

@@ -24,7 +24,8 @@ class ObjectiveBuilder:
             self.model.minimize(makespan)
             return makespan
         primary = self.weighted_lateness() if objective == Objective.LATENESS else self.cost()
-        self.model.minimize(primary * (self.vars.horizon + 1) + makespan)
+        # Lexicographic: any gain on the primary criterion outweighs the whole makespan range.
+        self.model.minimize(LinearExpr.weighted_sum([primary, makespan], [self.vars.horizon + 1, 1]))
         return primary
 
     def weighted_lateness(self) -> LinearExprT:

@@ -196,3 +196,24 @@ def test_a_thousand_task_instance_gets_a_schedule_within_its_budget(benchmarks: 
     problem = read_def(benchmarks / "imopse/GenBig/1000_20_1024_10_A.def")
     result = schedule_heuristic(problem, time_budget=0.2)
     assert is_valid(problem, result)
+
+
+def test_a_pin_that_clashes_with_another_pin_is_reported_not_crashed_on() -> None:
+    """Two pinned tasks need the only designer at overlapping times: the second pin is kept,
+    the clash is reported in words, and its assignees are people (a regression: the conflict
+    path once booked a time value as the team)."""
+    from jalon.engine.heuristic import schedule_heuristic
+    from jalon.engine.model import Person, Problem, SkillRequirement, Task
+
+    design = (SkillRequirement("design", 1, 1),)
+    problem = Problem(
+        tasks=[
+            Task("a", 3, name="Maquettes", skills=design, pinned_start=0),
+            Task("b", 2, name="Charte", skills=design, pinned_start=1),
+        ],
+        people=[Person("alice", "Alice", skills={"design": 3})],
+    )
+    result = schedule_heuristic(problem, seed=0, time_budget=None, max_iterations=5)
+    assert result.tasks["b"].start == 1
+    assert all(isinstance(p, str) for t in result.tasks.values() for p in t.assignees)
+    assert any("pinned" in reason for reason in result.reasons)
