@@ -54,6 +54,19 @@ def holiday_subdivisions(country: str) -> tuple[str, ...]:
     return tuple(supported.get(country, ()))
 
 
+PERSON_OF_OTHER_ORGANISATION = _("« %(person)s » appartient à une autre organisation.")
+SKILL_OF_OTHER_ORGANISATION = _("La compétence « %(skill)s » appartient à une autre organisation.")
+
+
+def require_same_organisation(field: str, record: object, own_organisation_id: int, message: str, key: str) -> None:
+    """Refuse a link to another organisation's record, naming it in the field's error.
+
+    `message` holds one `%(key)s` placeholder; it is formatted by ValidationError, so it stays
+    translatable in the reader's language."""
+    if record.organisation_id != own_organisation_id:  # type: ignore[attr-defined]
+        raise ValidationError({field: ValidationError(message, code="other_organisation", params={key: record})})
+
+
 class Organisation(models.Model):
     """An agency, a company's digital team or a freelancer: owns clients, people and projects.
 

@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts.models import Organisation, parse_weekdays, validate_weekdays
+from jalon.accounts.models import (
+    PERSON_OF_OTHER_ORGANISATION,
+    Organisation,
+    parse_weekdays,
+    require_same_organisation,
+    validate_weekdays,
+)
 from jalon.people.models import LEVEL_VALIDATORS, Person, Skill
 from jalon.projects.models import Project, Task
 
@@ -177,8 +183,8 @@ class ActionItem(models.Model):
         return self.text
 
     def clean(self) -> None:
-        if self.owner_id and self.meeting_id and self.owner.organisation_id != self.meeting.organisation_id:
-            raise ValidationError({"owner": _("« %(person)s » appartient à une autre organisation.") % {"person": self.owner}})
+        if self.owner_id and self.meeting_id:
+            require_same_organisation("owner", self.owner, self.meeting.organisation_id, PERSON_OF_OTHER_ORGANISATION, "person")
 
 
 class PersonCalendar(models.Model):

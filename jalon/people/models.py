@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts.models import Organisation
+from jalon.accounts.models import SKILL_OF_OTHER_ORGANISATION, Organisation, require_same_organisation
 
 LEVEL_VALIDATORS = [
     MinValueValidator(1, _("Le niveau va de 1 à 5.")),
@@ -137,10 +137,8 @@ class PersonSkill(models.Model):
         return f"{self.person} — {self.skill} ({self.level}/5)"
 
     def clean(self) -> None:
-        if self.person_id and self.skill_id and self.person.organisation_id != self.skill.organisation_id:
-            raise ValidationError(
-                {"skill": _("La compétence « %(skill)s » appartient à une autre organisation.") % {"skill": self.skill}}
-            )
+        if self.person_id and self.skill_id:
+            require_same_organisation("skill", self.skill, self.person.organisation_id, SKILL_OF_OTHER_ORGANISATION, "skill")
 
 
 class Absence(models.Model):

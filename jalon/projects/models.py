@@ -12,7 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts.models import Organisation, siret_validator
+from jalon.accounts.models import (
+    PERSON_OF_OTHER_ORGANISATION,
+    SKILL_OF_OTHER_ORGANISATION,
+    Organisation,
+    require_same_organisation,
+    siret_validator,
+)
 from jalon.engine.graph import find_cycle
 from jalon.people.models import LEVEL_VALIDATORS, Person, Skill
 
@@ -178,10 +184,8 @@ class ProjectMember(models.Model):
         return f"{self.person} @ {self.project}"
 
     def clean(self) -> None:
-        if self.project_id and self.person_id and self.project.organisation_id != self.person.organisation_id:
-            raise ValidationError(
-                {"person": _("« %(person)s » appartient à une autre organisation.") % {"person": self.person}}
-            )
+        if self.project_id and self.person_id:
+            require_same_organisation("person", self.person, self.project.organisation_id, PERSON_OF_OTHER_ORGANISATION, "person")
 
 
 class Phase(models.Model):
@@ -345,10 +349,8 @@ class TaskSkill(models.Model):
         return f"{self.skill} ≥ {self.min_level} × {self.headcount}"
 
     def clean(self) -> None:
-        if self.task_id and self.skill_id and self.task.project.organisation_id != self.skill.organisation_id:
-            raise ValidationError(
-                {"skill": _("La compétence « %(skill)s » appartient à une autre organisation.") % {"skill": self.skill}}
-            )
+        if self.task_id and self.skill_id:
+            require_same_organisation("skill", self.skill, self.task.project.organisation_id, SKILL_OF_OTHER_ORGANISATION, "skill")
 
 
 class Assignment(models.Model):
@@ -375,10 +377,8 @@ class Assignment(models.Model):
         return f"{self.person} → {self.task}"
 
     def clean(self) -> None:
-        if self.task_id and self.person_id and self.task.project.organisation_id != self.person.organisation_id:
-            raise ValidationError(
-                {"person": _("« %(person)s » appartient à une autre organisation.") % {"person": self.person}}
-            )
+        if self.task_id and self.person_id:
+            require_same_organisation("person", self.person, self.task.project.organisation_id, PERSON_OF_OTHER_ORGANISATION, "person")
 
 
 class Dependency(models.Model):

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jalon.accounts.models import Organisation
+from jalon.accounts.models import PERSON_OF_OTHER_ORGANISATION, Organisation, require_same_organisation
 from jalon.people.models import Person
 from jalon.projects.models import Phase, Project, Task
 
@@ -126,8 +126,8 @@ class Risk(models.Model):
         return "high" if self.score >= 12 else "medium" if self.score >= 6 else "low"
 
     def clean(self) -> None:
-        if self.owner_id and self.project_id and self.owner.organisation_id != self.project.organisation_id:
-            raise ValidationError({"owner": _("« %(person)s » appartient à une autre organisation.") % {"person": self.owner}})
+        if self.owner_id and self.project_id:
+            require_same_organisation("owner", self.owner, self.project.organisation_id, PERSON_OF_OTHER_ORGANISATION, "person")
 
 
 class StatusReport(models.Model):
