@@ -59,16 +59,76 @@ class Constraints:
             self.model.add_cumulative([i for i, _ in users], [q for _, q in users], pool.capacity)
 
     def pool_disjunctions(self) -> None:
-        """Redundant: tasks that each take more than half of a pool can never overlap, so they
-        form a no-overlap clique, whose propagation is much stronger than the cumulative's."""
-        for pool in self.problem.pools:
-            heavy = [
-                tv.interval
-                for task, tv in zip(self.problem.tasks, self.vars.tasks, strict=True)
-                if task.duration > 0 and 2 * task.demands.get(pool.id, 0) > pool.capacity
-            ]
-            if len(heavy) > 1:
-                self.model.add_no_overlap(heavy)
+        """Redundant no-overlap constraints over cliques of tasks that can never run together.
+
+        Two tasks cannot overlap when, on some pool, their demands add up to more than its
+        capacity, or when one must finish before the other starts (a chain of FS links with
+        non-negative lags). A clique of such pairs is a disjunctive resource: CP-SAT's no-overlap
+        propagation (edge finding, detectable precedences, not-first/not-last) is much stronger
+        than the cumulative's, and it decides the hard PSPLIB groups (tight pools, every task on
+        every pool). Cliques are grown greedily from each task, heaviest pair-conflicts first;
+        a clique held together by links alone is only a chain, already enforced, and is skipped."""
+        conflict = self._pool_conflicts()
+        if not conflict:
+            return
+        before = self._precedence_closure()
+        n = len(self.problem.tasks)
+        apart = [conflict[j] | before[j] | {i for i in range(n) if j in before[i]} for j in range(n)]
+        seen: set[frozenset[int]] = set()
+        for root in sorted(range(n), key=lambda j: -len(conflict[j])):
+            if not conflict[root]:
+                continue
+            clique = [root]
+            common = set(apart[root])
+            for j in sorted(common, key=lambda j: (-len(conflict[j] & common), j)):
+                if j in common:
+                    clique.append(j)
+                    common &= apart[j]
+            key = frozenset(clique)
+            if len(clique) > 1 and key not in seen and any(conflict[j] & key for j in clique):
+                seen.add(key)
+                self.model.add_no_overlap([self.vars.tasks[j].interval for j in sorted(clique)])
+
+    def _pool_conflicts(self) -> list[set[int]]:
+        """For each task (of positive duration), the tasks it exceeds some pool's capacity with."""
+        tasks, pools = self.problem.tasks, self.problem.pools
+        conflict: list[set[int]] = [set() for _ in tasks]
+        found = False
+        for pool in pools:
+            users = [(j, t.demands.get(pool.id, 0)) for j, t in enumerate(tasks) if t.duration > 0 and t.demands.get(pool.id, 0) > 0]
+            users.sort(key=lambda u: -u[1])
+            for a, (i, qi) in enumerate(users):
+                for j, qj in users[a + 1 :]:
+                    if qi + qj <= pool.capacity:
+                        break  # sorted by demand: no lighter task conflicts with i either
+                    conflict[i].add(j)
+                    conflict[j].add(i)
+                    found = True
+        return conflict if found else []
+
+    def _precedence_closure(self) -> list[set[int]]:
+        """For each task, every task that must start after it finishes (FS chains, lag >= 0)."""
+        index = {t.id: j for j, t in enumerate(self.problem.tasks)}
+        after: list[set[int]] = [set() for _ in self.problem.tasks]
+        for link in self.problem.links:
+            if link.type == LinkType.FS and link.lag >= 0:
+                after[index[link.predecessor]].add(index[link.successor])
+        closed: list[set[int] | None] = [None] * len(after)
+
+        def reach(j: int) -> set[int]:
+            done = closed[j]
+            if done is None:
+                done = set()
+                stack = list(after[j])
+                while stack:
+                    k = stack.pop()
+                    if k not in done:
+                        done.add(k)
+                        stack.extend(after[k])
+                closed[j] = done
+            return done
+
+        return [reach(j) for j in range(len(after))]
 
     def seats(self) -> None:
         """Exactly `count` distinct people per requirement; pinned people are on the team."""

@@ -113,3 +113,44 @@ def test_it_reports_infeasibility_with_reasons() -> None:
     result = optimize(problem, time_limit=1.0, workers=1)
     assert result.status == Status.INFEASIBLE
     assert "'rust' level ≥ 4" in result.reasons[0]
+
+
+def test_redundant_cliques_join_only_tasks_that_can_never_overlap() -> None:
+    from ortools.sat.python.cp_model import CpModel
+
+    from jalon.engine.cpsat.constraints import Constraints
+    from jalon.engine.cpsat.variables import Variables
+
+    tasks = [
+        Task("x", 2, demands={"R": 2}),
+        Task("y", 2, demands={"R": 2}),
+        Task("z", 2, demands={"R": 1}),
+        Task("w", 2, demands={"R": 1}),
+    ]
+    links = [
+        Link("x", "z", LinkType.FS, -2),  # a lead: z may run alongside x
+        Link("z", "w", LinkType.SS, 0),  # start-to-start: may overlap
+        Link("y", "w"),  # finish-to-start: y and w never overlap
+    ]
+    problem = Problem(tasks=tasks, links=links, pools=[Pool("R", 3)])
+    model = CpModel()
+    constraints = Constraints(model, problem, Variables(model, problem, horizon=20, makespan_floor=0))
+    assert constraints._pool_conflicts() == [{1}, {0}, set(), set()]  # 2 + 2 > 3; 2 + 1 fits
+    assert constraints._precedence_closure() == [set(), {3}, set(), set()]
+    assert optimized(problem).makespan == _brute_force_makespan(problem, horizon=8)
+
+
+def _brute_force_makespan(problem: Problem, horizon: int) -> int:
+    """The optimum by trying every start time: independent of both schedulers."""
+    from itertools import product
+
+    from jalon.engine.model import Result, TaskSchedule
+
+    best = None
+    for starts in product(range(horizon), repeat=len(problem.tasks)):
+        tasks = {t.id: TaskSchedule(t.id, s, s + t.duration, ()) for t, s in zip(problem.tasks, starts)}
+        makespan = max(t.finish for t in tasks.values())
+        if (best is None or makespan < best) and is_valid(problem, Result("brute", Status.FEASIBLE, tasks, makespan)):
+            best = makespan
+    assert best is not None
+    return best
