@@ -2,14 +2,16 @@
 
 Prints the median CPU milliseconds per size for `critical_path` alone and with the conversion of
 every task's early dates to calendar dates (what a Gantt needs). Targets: 10,000 tasks / 20,000
-links <= 50 ms; 100,000 tasks / 200,000 links <= 500 ms.
+links <= 50 ms; 100,000 tasks / 200,000 links <= 500 ms. `--phases` adds the median of each
+phase of `critical_path` (indexing, forward pass, backward pass, result), for tuning.
 
-    .venv/bin/python benchmarks/cpm_bench.py [--repeat 7]
+    .venv/bin/python benchmarks/cpm_bench.py [--repeat 7] [--phases]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
 import time
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 
 from jalon.engine.calendar import WorkCalendar
-from jalon.engine.cpm import critical_path
+from jalon.engine.cpm import _Network, critical_path
 from jalon.engine.model import Link, LinkType, Pool, Problem, Task, TaskSchedule
 from jalon.engine.validate import validate
 
@@ -76,6 +78,32 @@ def cpm_with_dates(problem: Problem, calendar: WorkCalendar) -> tuple[list[date]
     return calendar.dates_of(starts), calendar.dates_of(last_days)
 
 
+def phase_ms(problem: Problem, repeat: int) -> str:
+    """Median CPU milliseconds of each phase of `critical_path` (its private steps, in order;
+    the collector held as `critical_path` holds it), and how the passes went."""
+    times: dict[str, list[float]] = {"index": [], "forward": [], "backward": [], "result": []}
+    for _ in range(repeat):
+        gc.disable()
+        try:
+            start = time.process_time()
+            net = _Network(problem, 0)
+            indexed = time.process_time()
+            order, early = net.forward()
+            forward = time.process_time()
+            makespan = int((early + net.duration).max())
+            late = net.backward(makespan)
+            backward = time.process_time()
+            net.result(order, early, late, makespan)
+            done = time.process_time()
+        finally:
+            gc.enable()
+        spans = (indexed - start, forward - indexed, backward - forward, done - backward)
+        for phase, spent in zip(times, spans, strict=True):
+            times[phase].append(spent * 1000)
+    phases = ", ".join(f"{phase} {statistics.median(spent):.1f}" for phase, spent in times.items())
+    return f"{phases} ms median ({len(net.levels)} levels by numpy, {len(net.tail)} tasks by the Python loop)"
+
+
 def pool_schedule(tasks: int, seed: int = 2) -> tuple[Problem, dict[str, TaskSchedule]]:
     rng = random.Random(seed)
     built = [Task(f"P{k}", rng.randint(1, 10), demands={"R1": rng.randint(1, 4), "R2": rng.randint(0, 3)}) for k in range(tasks)]
@@ -89,6 +117,7 @@ def pool_schedule(tasks: int, seed: int = 2) -> tuple[Problem, dict[str, TaskSch
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--phases", action="store_true", help="also time each phase of critical_path")
     args = parser.parse_args()
     calendar = WorkCalendar(date(2026, 1, 5), subdivision="57")
     for tasks, links in ((10_000, 20_000), (100_000, 200_000)):
@@ -98,6 +127,8 @@ def main() -> None:
         dated_ms = median_ms(lambda: cpm_with_dates(problem, calendar), repeat)
         makespan = critical_path(problem).makespan
         print(f"cpm {tasks:>7,} tasks {links:>7,} links: {cpm_ms:7.1f} ms median, {dated_ms:7.1f} ms with dates (makespan {makespan})")
+        if args.phases:
+            print(f"    phases: {phase_ms(problem, repeat)}")
     problem, schedule = pool_schedule(1_000)
     print(f"validate 1,000 pool tasks: {median_ms(lambda: validate(problem, schedule), args.repeat):7.1f} ms median")
 

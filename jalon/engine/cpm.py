@@ -11,9 +11,13 @@ reported as a conflict. Backward pass: late dates are computed from the project 
 makespan), as MS Project does; deadlines do not move late dates, so without pins every total
 float is >= 0 and a missed deadline is reported as a `DeadlineMiss` with the chain that drives it.
 
-The passes work on integer indices in one topological order (Kahn's algorithm fused with the
-forward pass); the links' offsets and grouping are prepared with numpy. Figures are printed by
-`benchmarks/cpm_bench.py`.
+The passes work on integer indices in one topological order: Kahn's algorithm, first in first
+out, fused with the forward pass. That order is a sequence of levels (a task's level is the
+longest chain of links before it), so while the levels are wide numpy relaxes a whole level's
+links at once (`np.maximum.at` forward, `np.minimum.reduceat` backward); when they get thin (a
+deep chain, or a small network) a Python loop over lists takes over, a per-level numpy step
+costing more than the loop there. Both give the same order, dates and driving links. Figures
+are printed by `benchmarks/cpm_bench.py`.
 """
 
 from __future__ import annotations
@@ -22,20 +26,32 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_not
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from jalon.engine.graph import find_cycle
 from jalon.engine.model import LinkType, Problem, ProblemError, Result, Status, Task, TaskSchedule
 
-# Link type -> (pred duration counts, succ duration counts) in the start-to-start offset.
-_OFFSET_TERMS: dict[str, tuple[int, int]] = {
-    LinkType.FS: (1, 0),
-    LinkType.SS: (0, 0),
-    LinkType.FF: (1, 1),
-    LinkType.SF: (0, 1),
-}
+Ints = npt.NDArray[np.int64]
+
+# Link type -> code; by code, whether the predecessor's duration counts in the start-to-start
+# offset, and whether the successor's is subtracted.
+_KIND_CODES: dict[str, int] = {LinkType.FS: 0, LinkType.SS: 1, LinkType.FF: 2, LinkType.SF: 3}
+_PRED_TERM = np.array([1, 0, 1, 0], dtype=np.int64)
+_SUCC_TERM = np.array([0, 0, 1, 1], dtype=np.int64)
+
+# A numpy step over a level costs about 80 microseconds whatever its size, the Python loop about
+# half a microsecond per task or link: levels are done with numpy only in networks of at least
+# _VECTOR_MIN_WORK tasks + links, and only while the last _WINDOW levels average _LEVEL_WORK
+# tasks + links or more (so one thin level, a start milestone or a phase gate, does not stop
+# them; a deep chain stops them after _WINDOW levels).
+_VECTOR_MIN_WORK = 1_000
+_LEVEL_WORK = 150
+_WINDOW = 4
 
 
 class CycleError(ProblemError):
@@ -100,17 +116,16 @@ def critical_path(problem: Problem, *, origin: int = 0) -> CpmResult:
     with _no_gc_pause():
         net = _Network(problem, origin)
         order, early = net.forward()
-        duration = net.duration
-        makespan = max((early[i] + duration[i] for i in order), default=origin)
-        late, free = net.backward(order, early, makespan)
-        return net.result(order, early, late, free, makespan)
+        makespan = int((early + net.duration).max()) if net.n else origin
+        late = net.backward(makespan)
+        return net.result(order, early, late, makespan)
 
 
 @contextmanager
 def _no_gc_pause() -> Iterator[None]:
     """Hold the cyclic garbage collector during the passes: they allocate hundreds of thousands
-    of small acyclic lists and tuples, which would trigger full collections that walk the whole
-    problem (a third of the time at 100,000 tasks) and free nothing."""
+    of small acyclic objects (the result dictionaries' entries, the fallback's lists), which would
+    trigger full collections that walk the whole problem and free nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -124,161 +139,334 @@ def _label(task: Task) -> str:
     return task.name or task.id
 
 
-_ID, _DURATION, _EARLIEST = attrgetter("id"), attrgetter("duration"), attrgetter("earliest_start")
-_PROJECT, _PINNED, _DEADLINE = attrgetter("project"), attrgetter("pinned_start"), attrgetter("deadline")
-_PRED, _SUCC, _TYPE, _LAG = attrgetter("predecessor"), attrgetter("successor"), attrgetter("type"), attrgetter("lag")
+def _present(values: list[Any]) -> dict[int, int]:
+    """The set entries of an optional column, by task index. Most columns are all None, which
+    one C-level count tells; otherwise C-level calls pick the set ones."""
+    if values.count(None) == len(values):
+        return {}
+    return {k: values[k] for k in compress(range(len(values)), map(is_not, values, repeat(None)))}
+
+
+def _ranges(starts: Ints, counts: Ints) -> Ints:
+    """The concatenation of range(start, start + count) for each pair, without a Python loop."""
+    total = int(counts.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    return np.repeat(starts - ends + counts, counts) + np.arange(total, dtype=np.int64)
+
+
+_TASK_COLUMNS = attrgetter("id", "duration", "earliest_start", "pinned_start", "deadline")
+_LINK_COLUMNS = attrgetter("predecessor", "successor", "type", "lag")
+_PROJECT = attrgetter("project")
+
+
+def _columns(getter: attrgetter[tuple[object, ...]], rows: list[Any], width: int) -> list[list[Any]]:
+    """The attributes of `getter` as one list each. One pass over the objects that takes every
+    attribute at once is about twice as fast as a pass per attribute: at 100,000 tasks the
+    objects no longer fit in the caches, and each pass would fetch them from memory again."""
+    flat = list(chain.from_iterable(map(getter, rows)))
+    return [flat[k::width] for k in range(width)]
 
 
 class _Network:
-    """The problem on integer indices: per task, its outgoing links as (successor, offset)."""
+    """The problem on integer indices, its links grouped by predecessor (CSR arrays: the links of
+    task i are positions bounds[i]:bounds[i + 1] of `succ` and `offset`)."""
 
     def __init__(self, problem: Problem, origin: int) -> None:
         self.problem = problem
         tasks, links = problem.tasks, problem.links
-        # Columns are pulled out with C-level map() calls: at 100,000 tasks a Python loop over
-        # the objects costs more than both passes together.
-        self.ids = list(map(_ID, tasks))
-        self.duration = list(map(_DURATION, tasks))
-        self.lower = [origin if e is None or e < origin else e for e in map(_EARLIEST, tasks)]
-        releases = {p.id: p.release for p in problem.projects if p.release > origin}
-        if releases:
-            for k, project in enumerate(map(_PROJECT, tasks)):
-                if releases.get(project, origin) > self.lower[k]:
-                    self.lower[k] = releases[project]
-        self.pins = {k: v for k, v in enumerate(map(_PINNED, tasks)) if v is not None}
-        self.deadlines = {k: v for k, v in enumerate(map(_DEADLINE, tasks)) if v is not None}
-        self.index = index = {task_id: k for k, task_id in enumerate(self.ids)}
-        n, duration = len(tasks), np.asarray(self.duration, dtype=np.int64)
-        try:
-            preds = np.fromiter(map(index.__getitem__, map(_PRED, links)), dtype=np.int64, count=len(links))
-            succs = np.fromiter(map(index.__getitem__, map(_SUCC, links)), dtype=np.int64, count=len(links))
+        self.n = n = len(tasks)
+        m = len(links)
+        # Columns are pulled out with C-level calls: at 100,000 tasks any Python loop over the
+        # objects costs more than the passes themselves.
+        self.ids, durations, earliest, pins, deadlines = _columns(_TASK_COLUMNS, tasks, 5)
+        self.duration: Ints = np.array(durations, dtype=np.int64)
+        self.lower = self.lower_bounds(earliest, origin)
+        self.pins, self.deadlines = _present(pins), _present(deadlines)
+        self.pin_mask = np.zeros(n, dtype=bool)
+        self.pin_value = np.zeros(n, dtype=np.int64)
+        if self.pins:
+            pinned = np.fromiter(self.pins, dtype=np.int64, count=len(self.pins))
+            self.pin_mask[pinned] = True
+            self.pin_value[pinned] = np.fromiter(self.pins.values(), dtype=np.int64, count=len(self.pins))
+        pred_ids, succ_ids, kinds, lags = _columns(_LINK_COLUMNS, links, 4)
+        index = dict(zip(self.ids, range(n)))
+        try:  # the dictionary look-ups are most of the indexing time
+            ends = np.fromiter(map(index.__getitem__, chain(pred_ids, succ_ids)), dtype=np.int64, count=2 * m)
         except KeyError as error:
             raise ProblemError(f"a link refers to unknown task {error.args[0]!r}") from None
-        terms = np.array([_OFFSET_TERMS[kind] for kind in map(_TYPE, links)], dtype=np.int64).reshape(-1, 2)
-        offsets = np.fromiter(map(_LAG, links), dtype=np.int64, count=len(links))
-        offsets += duration[preds] * terms[:, 0] - duration[succs] * terms[:, 1]
-        # Group the links by predecessor (CSR); a stable sort keeps their order within a task.
+        preds, succs = ends[:m], ends[m:]
+        codes = np.fromiter(map(_KIND_CODES.__getitem__, kinds), dtype=np.int64, count=m)
+        offsets = np.array(lags, dtype=np.int64)
+        offsets += self.duration[preds] * _PRED_TERM[codes] - self.duration[succs] * _SUCC_TERM[codes]
+        # Group the links by predecessor; a stable sort keeps their order within a task.
         by_pred = np.argsort(preds, kind="stable")
-        bounds = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(preds, minlength=n), out=bounds[1:])
-        self.sorted_succs, self.sorted_offsets, self.bounds = succs[by_pred], offsets[by_pred], bounds
-        pairs = list(zip(self.sorted_succs.tolist(), self.sorted_offsets.tolist(), strict=True))
-        cuts = bounds.tolist()
-        self.out: list[list[tuple[int, int]]] = [pairs[a:b] for a, b in zip(cuts, cuts[1:])]
-        self.waiting: list[int] = np.bincount(succs, minlength=n).tolist()  # links left, for Kahn
-
-    def forward(self) -> tuple[list[int], list[int]]:
-        """Kahn's topological order, computing early starts as each task is released."""
-        out, pins, waiting = self.out, self.pins, self.waiting
-        early = list(self.lower)
-        self.driver = driver = [-1] * len(early)  # the predecessor whose link set the early start
+        self.succ: Ints = succs[by_pred]
+        self.offset: Ints = offsets[by_pred]
+        self.out_count: Ints = np.bincount(preds, minlength=n)
+        self.bounds: Ints = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(self.out_count, out=self.bounds[1:])
+        self.in_count: Ints = np.bincount(succs, minlength=n)
+        # Filled by the forward pass: the levels done with numpy (tasks, their links' positions,
+        # their link counts), the tasks done by the Python loop after them, and the pushed pins.
+        self.levels: list[tuple[Ints, Ints, Ints]] = []
+        self.tail: list[int] = []
+        self.out: list[list[tuple[int, int]]] = []
         self.pushed: dict[int, int] = {}
-        order = [k for k, count in enumerate(waiting) if not count]
-        for i in order:  # `order` grows while we walk it
-            es = early[i]
-            if pins and i in pins:
-                if es > pins[i]:
-                    self.pushed[i] = es
-                es = early[i] = pins[i]
-            for s, offset in out[i]:
-                value = es + offset
-                if value > early[s]:
-                    early[s] = value
-                    driver[s] = i
-                left = waiting[s] - 1
-                waiting[s] = left
-                if not left:
-                    order.append(s)
-        if len(order) < len(early):
-            raise self.cycle_error(set(order))
+
+    def lower_bounds(self, earliest: list[Any], origin: int) -> Ints:
+        """Per task, the latest of origin, its own earliest start and its project's release."""
+        tasks = self.problem.tasks
+        lower = np.full(self.n, origin, dtype=np.int64)
+        starts = _present(earliest)
+        if starts:
+            keys = np.fromiter(starts, dtype=np.int64, count=len(starts))
+            values = np.fromiter(starts.values(), dtype=np.int64, count=len(starts))
+            lower[keys] = np.maximum(values, origin)
+        releases = {p.id: p.release for p in self.problem.projects if p.release > origin}
+        if releases:
+            held = map(releases.get, map(_PROJECT, tasks), repeat(origin))
+            np.maximum(lower, np.fromiter(held, dtype=np.int64, count=self.n), out=lower)
+        return lower
+
+    # --- forward pass ---------------------------------------------------------------------------
+
+    def forward(self) -> tuple[Ints, Ints]:
+        """Kahn's topological order (first-in first-out) and the early starts. Levels of the
+        order are done with numpy while they are wide enough; whatever is left (a deep, narrow
+        network, or a small one) goes through a Python loop over the same order."""
+        early = self.lower.copy()
+        waiting = self.in_count.copy()  # links not yet relaxed, per task
+        frontier = np.flatnonzero(waiting == 0)
+        if self.n + len(self.succ) >= _VECTOR_MIN_WORK:
+            frontier = self.forward_levels(frontier, early, waiting)
+        if frontier.size:
+            self.tail = self.forward_tail(frontier.tolist(), early, waiting)
+        parts = [tasks for tasks, _, _ in self.levels] + [np.array(self.tail, dtype=np.int64)]
+        order = np.concatenate(parts)
+        if len(order) < self.n:
+            raise self.cycle_error(order)
         return order, early
 
-    def backward(self, order: list[int], early: list[int], makespan: int) -> tuple[list[int], list[int]]:
-        """Late starts from the project finish, in reverse topological order, and free floats."""
+    def forward_levels(self, frontier: Ints, early: Ints, waiting: Ints) -> Ints:
+        """Relax the links of a whole level of the order at once; returns the level left over
+        when the levels get too thin for numpy to pay (empty when the order is complete).
+
+        The next level is the set of successors whose last waiting link is in this level,
+        sorted by the position of that link: the order in which the first-in first-out loop
+        would have queued them, so both ways give the same order."""
+        bounds, succ, offset = self.bounds, self.succ, self.offset
+        last_link = np.full(self.n, -1, dtype=np.int64)  # per task, the link that released it
+        work: list[int] = []  # tasks + links of each level
+        while frontier.size:
+            if len(work) >= _WINDOW and sum(work[-_WINDOW:]) < _LEVEL_WORK * _WINDOW:
+                break
+            self.pin_level(frontier, early)
+            counts = self.out_count[frontier]
+            links = _ranges(bounds[frontier], counts)
+            self.levels.append((frontier, links, counts))
+            work.append(len(frontier) + len(links))
+            targets = succ[links]
+            np.maximum.at(early, targets, np.repeat(early[frontier], counts) + offset[links])
+            np.subtract.at(waiting, targets, 1)
+            # A task is released once, so its entry of `last_link` is written in one level only.
+            releasing = np.flatnonzero(waiting[targets] == 0)
+            released = targets[releasing]
+            np.maximum.at(last_link, released, releasing)
+            frontier = released[last_link[released] == releasing]
+        return frontier
+
+    def pin_level(self, tasks: Ints, early: Ints) -> None:
+        """A pin overrides the early start; a pin earlier than the rest demands is recorded."""
+        if not self.pins:
+            return
+        pinned = tasks[self.pin_mask[tasks]]
+        if pinned.size:
+            demanded, wanted = early[pinned], self.pin_value[pinned]
+            over = demanded > wanted
+            self.pushed.update(zip(pinned[over].tolist(), demanded[over].tolist(), strict=True))
+            early[pinned] = wanted
+
+    def forward_tail(self, queue: list[int], early: Ints, waiting: Ints) -> list[int]:
+        """The first-in first-out loop from `queue` on, one task at a time; `queue` grows into
+        the rest of the order, which it returns. `early` is updated in place."""
+        out, pins, pushed = self.out_lists(), self.pins, self.pushed
+        starts, left = early.tolist(), waiting.tolist()
+        for i in queue:  # `queue` grows while we walk it
+            es = starts[i]
+            if pins and i in pins:
+                if es > pins[i]:
+                    pushed[i] = es
+                es = starts[i] = pins[i]
+            for s, offset in out[i]:
+                value = es + offset
+                if value > starts[s]:
+                    starts[s] = value
+                count = left[s] - 1
+                left[s] = count
+                if not count:
+                    queue.append(s)
+        early[:] = starts
+        return queue
+
+    def out_lists(self) -> list[list[tuple[int, int]]]:
+        """Per task, its outgoing links as (successor, offset) tuples, for the Python loops."""
+        if not self.out and self.n:
+            pairs = list(zip(self.succ.tolist(), self.offset.tolist(), strict=True))
+            cuts = self.bounds.tolist()
+            self.out = [pairs[a:b] for a, b in zip(cuts, cuts[1:])]
+        return self.out
+
+    # --- backward pass --------------------------------------------------------------------------
+
+    def backward(self, makespan: int) -> Ints:
+        """Late starts from the project finish, in reverse topological order: the Python tail
+        first, then the numpy levels from the last. The tasks of one level have no link between
+        them, so each level takes the minimum over its links in one step."""
+        late = makespan - self.duration
+        if self.tail:
+            late = self.backward_tail(late)
+        succ, offset = self.succ, self.offset
+        for tasks, links, counts in reversed(self.levels):
+            if len(links):
+                linked = counts > 0
+                heads, sizes = tasks[linked], counts[linked]
+                through = late[succ[links]] - offset[links]
+                nearest = np.minimum.reduceat(through, np.cumsum(sizes) - sizes)
+                late[heads] = np.minimum(late[heads], nearest)
+            if self.pins:
+                pinned = tasks[self.pin_mask[tasks]]
+                late[pinned] = self.pin_value[pinned]
+        return late
+
+    def backward_tail(self, late: Ints) -> Ints:
+        """The tasks of the Python loop, last first: their successors are all among them."""
         out, pins = self.out, self.pins
-        late = [makespan - d for d in self.duration]
-        for i in reversed(order):
+        starts = late.tolist()
+        for i in reversed(self.tail):
             links = out[i]
             if links:
-                ls = late[i]
+                ls = starts[i]
                 for s, offset in links:
-                    value = late[s] - offset
+                    value = starts[s] - offset
                     if value < ls:
                         ls = value
-                late[i] = ls
+                starts[i] = ls
             if pins and i in pins:
-                late[i] = pins[i]
-        return late, self.free_floats(early, makespan)
+                starts[i] = pins[i]
+        return np.array(starts, dtype=np.int64)
 
-    def free_floats(self, early: list[int], makespan: int) -> list[int]:
+    def free_floats(self, early: Ints, makespan: int) -> Ints:
         """Free float = min over outgoing links of (early start of succ - offset) - own early
         start, capped by the project finish. It needs no order, so numpy does it at once."""
-        es = np.asarray(early, dtype=np.int64)
-        free = makespan - es - np.asarray(self.duration, dtype=np.int64)
-        if len(self.sorted_succs):
+        free = makespan - early - self.duration
+        if len(self.succ):
             starts = self.bounds[:-1]
-            has_links = self.bounds[1:] > starts
-            through = es[self.sorted_succs] - self.sorted_offsets
+            has_links = self.out_count > 0
+            through = early[self.succ] - self.offset
             nearest = np.minimum.reduceat(through, starts[has_links])
-            free[has_links] = np.minimum(free[has_links], nearest - es[has_links])
-        return free.tolist()
+            free[has_links] = np.minimum(free[has_links], nearest - early[has_links])
+        return free
 
-    def cycle_error(self, done: set[int]) -> CycleError:
+    def drivers(self, order: Ints, early: Ints) -> Ints:
+        """Per task, the predecessor whose link set its early start (-1 when its own bound holds
+        it): of the links that reach the early start, the first the forward pass relaxed, as a
+        one-task-at-a-time pass keeping the first strict improvement would record."""
+        driver = np.full(self.n, -1, dtype=np.int64)
+        counts = self.out_count[order]
+        links = _ranges(self.bounds[order], counts)  # every link, in the order they were relaxed
+        if len(links):
+            preds, targets = np.repeat(order, counts), self.succ[links]
+            reach = early[preds] + self.offset[links]
+            binding = np.flatnonzero((reach == early[targets]) & (reach > self.lower[targets]))
+            first = np.full(self.n, len(links), dtype=np.int64)
+            np.minimum.at(first, targets[binding], binding)
+            driven = np.flatnonzero(first < len(links))
+            driver[driven] = preds[first[driven]]
+        return driver
+
+    def cycle_error(self, order: Ints) -> CycleError:
         ids = self.ids
-        edges = [(ids[p], ids[s]) for p, links in enumerate(self.out) if p not in done for s, _ in links if s not in done]
+        left = np.ones(self.n, dtype=bool)
+        left[order] = False
+        preds = np.repeat(np.arange(self.n, dtype=np.int64), self.out_count)
+        inside = left[preds] & left[self.succ]
+        edges = [(ids[p], ids[s]) for p, s in zip(preds[inside].tolist(), self.succ[inside].tolist(), strict=True)]
         cycle = find_cycle(edges) or []
         return CycleError(cycle, [_label(self.problem.task(t)) for t in cycle])
 
-    def result(self, order: list[int], early: list[int], late: list[int], free: list[int], makespan: int) -> CpmResult:
+    # --- result ---------------------------------------------------------------------------------
+
+    def result(self, order: Ints, early: Ints, late: Ints, makespan: int) -> CpmResult:
         ids, duration = self.ids, self.duration
-        total = [ls - es for ls, es in zip(late, early, strict=True)]
-        finish_early = [es + d for es, d in zip(early, duration, strict=True)]
-        finish_late = [ls + d for ls, d in zip(late, duration, strict=True)]
-        misses = self.deadline_misses(early, finish_early)
+        total = late - early
+        finish = early + duration
+        misses, miss_reasons = self.deadline_misses(order, early, finish)
         conflicts = [PinConflict(ids[k], self.pins[k], pushed) for k, pushed in sorted(self.pushed.items())]
+        critical = order[total[order] <= 0].tolist()
         return CpmResult(
-            early_start=dict(zip(ids, early, strict=True)),
-            early_finish=dict(zip(ids, finish_early, strict=True)),
-            late_start=dict(zip(ids, late, strict=True)),
-            late_finish=dict(zip(ids, finish_late, strict=True)),
-            total_float=dict(zip(ids, total, strict=True)),
-            free_float=dict(zip(ids, free, strict=True)),
-            critical=[ids[k] for k in order if total[k] <= 0],
+            early_start=dict(zip(ids, early.tolist(), strict=True)),
+            early_finish=dict(zip(ids, finish.tolist(), strict=True)),
+            late_start=dict(zip(ids, late.tolist(), strict=True)),
+            late_finish=dict(zip(ids, (late + duration).tolist(), strict=True)),
+            total_float=dict(zip(ids, total.tolist(), strict=True)),
+            free_float=dict(zip(ids, self.free_floats(early, makespan).tolist(), strict=True)),
+            critical=list(map(ids.__getitem__, critical)),
             makespan=makespan,
             deadline_misses=misses,
             pin_conflicts=conflicts,
-            reasons=[self.miss_words(m) for m in misses] + [self.pin_words(c) for c in conflicts],
+            reasons=miss_reasons + [self.pin_words(c) for c in conflicts],
         )
 
-    def deadline_misses(self, early: list[int], finish: list[int]) -> list[DeadlineMiss]:
-        misses = []
-        for k, deadline in self.deadlines.items():
-            if finish[k] > deadline:
-                chain = self.driving_chain(k, early)
-                misses.append(DeadlineMiss(self.ids[k], deadline, finish[k], finish[k] - deadline, chain))
-        return misses
+    def deadline_misses(self, order: Ints, early: Ints, finish: Ints) -> tuple[list[DeadlineMiss], list[str]]:
+        """The missed deadlines, by task index, and their explanations."""
+        keys = np.fromiter(self.deadlines, dtype=np.int64, count=len(self.deadlines))
+        limits = np.fromiter(self.deadlines.values(), dtype=np.int64, count=len(self.deadlines))
+        missed = keys[finish[keys] > limits].tolist()
+        if not missed:
+            return [], []
+        parent = self.chain_parents(order, early)
+        chains = [self.driving_chain(k, parent) for k in missed]
+        tasks, ids = self.problem.tasks, self.ids
+        labels = {i: _label(tasks[i]) for i in set(chain.from_iterable(chains))}  # chains share tasks
+        misses, words = [], []
+        for k, path in zip(missed, chains, strict=True):
+            deadline, finishes = self.deadlines[k], int(finish[k])
+            miss = DeadlineMiss(ids[k], deadline, finishes, finishes - deadline, list(map(ids.__getitem__, path)))
+            misses.append(miss)
+            words.append(self.miss_words(miss, [labels[i] for i in path], tasks[path[0]], int(self.lower[path[0]])))
+        return misses, words
 
-    def driving_chain(self, k: int, early: list[int]) -> list[str]:
+    def chain_parents(self, order: Ints, early: Ints) -> list[int]:
+        """Per task, the next task back along its driving chain: the predecessor whose link set
+        its early start, or -1 where the chain stops (a pin, or a task held by its own bound)."""
+        driver = self.drivers(order, early)
+        stops = self.pin_mask | (early <= self.lower) | (driver < 0)
+        return np.where(stops, -1, driver).tolist()
+
+    @staticmethod
+    def driving_chain(k: int, parent: list[int]) -> list[int]:
         """Walk back along the links that set each early start, up to a task held by its own bound."""
-        chain = [k]
-        while k not in self.pins and early[k] > self.lower[k] and self.driver[k] >= 0:
-            k = self.driver[k]
-            chain.append(k)
-        return [self.ids[i] for i in reversed(chain)]
+        path = [k]
+        k = parent[k]
+        while k >= 0:
+            path.append(k)
+            k = parent[k]
+        path.reverse()
+        return path
 
-    def miss_words(self, miss: DeadlineMiss) -> str:
-        task = self.problem.task
+    @staticmethod
+    def miss_words(miss: DeadlineMiss, labels: list[str], first: Task, first_lower: int) -> str:
+        """`labels` are those of the chain, first task first; `first_lower` is the first task's
+        lower bound, which says whether its own earliest start holds it."""
         days = "day" if miss.days_missing == 1 else "days"
-        if len(miss.chain) > 1:
-            who = "the chain " + " → ".join(_label(task(t)) for t in miss.chain)
-        else:
-            who = "the task on its own"
-        first = task(miss.chain[0])
+        who = "the chain " + " → ".join(labels) if len(labels) > 1 else "the task on its own"
         held = ""
-        if first.earliest_start is not None and self.lower[self.index[first.id]] == first.earliest_start > 0:
+        if first.earliest_start is not None and first_lower == first.earliest_start > 0:
             held = f" ({_label(first)} cannot start before day {first.earliest_start})"
         return (
-            f"Deadline of '{_label(task(miss.task))}' (day {miss.deadline}) cannot be met: "
+            f"Deadline of '{labels[-1]}' (day {miss.deadline}) cannot be met: "
             f"{who} finishes on day {miss.earliest_finish}, {miss.days_missing} {days} late{held}"
         )
 

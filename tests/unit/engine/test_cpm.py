@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import jalon.engine.cpm as cpm_module
 from jalon.engine.cpm import CpmResult, CycleError, critical_path
 from jalon.engine.model import Link, LinkType, Problem, ProblemError, Project, Status, Task, TaskSchedule
 from jalon.engine.validate import validate
@@ -180,3 +184,128 @@ def test_a_link_added_after_checks_to_an_unknown_task_is_named() -> None:
     problem.links.append(Link("a", "ghost"))
     with pytest.raises(ProblemError, match="unknown task 'ghost'"):
         critical_path(problem)
+
+
+# --- the numpy level passes give what the one-task-at-a-time loop gives ------------------------
+
+def by_python_loop(problem: Problem, origin: int = 0) -> CpmResult:
+    with patch.object(cpm_module, "_VECTOR_MIN_WORK", 10**9):
+        return critical_path(problem, origin=origin)
+
+
+def by_levels(problem: Problem, origin: int = 0, *, level_work: int = 0) -> CpmResult:
+    """Numpy levels even on a tiny network; with `level_work` > 0 the Python loop takes over
+    at the first level with fewer tasks + links than that."""
+    with patch.multiple(cpm_module, _VECTOR_MIN_WORK=0, _LEVEL_WORK=level_work, _WINDOW=1):
+        return critical_path(problem, origin=origin)
+
+
+@st.composite
+def constrained_networks(draw: st.DrawFn) -> tuple[Problem, int]:
+    """Acyclic networks with every constraint: start-no-earlier-than, pins, deadlines, a project
+    release, milestones, the four link types and negative lags; tasks in a random order."""
+    n = draw(st.integers(1, 30))
+    maybe = st.one_of(st.none(), st.none(), st.integers(-2, 12))
+    tasks = [
+        Task(
+            f"t{k}",
+            draw(st.integers(0, 6)),
+            name=draw(st.sampled_from(["", f"Task {k}"])),
+            project=draw(st.sampled_from(["", "p"])),
+            earliest_start=draw(maybe),
+            deadline=draw(maybe),
+            pinned_start=draw(st.one_of(st.none(), st.none(), st.none(), st.integers(-2, 15))),
+        )
+        for k in range(n)
+    ]
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n))
+    links = [
+        Link(f"t{a}", f"t{b}", draw(st.sampled_from(list(LinkType))), draw(st.integers(-3, 5)))
+        for a, b in sorted({(min(p), max(p)) for p in pairs if p[0] != p[1]})
+    ]
+    links = draw(st.permutations(links))
+    projects = [Project("p", release=draw(st.integers(0, 4)))]
+    return Problem(list(draw(st.permutations(tasks))), list(links), projects=projects), draw(st.integers(0, 3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(constrained_networks())
+def test_the_level_passes_match_the_python_loop(case: tuple[Problem, int]) -> None:
+    problem, origin = case
+    expected = by_python_loop(problem, origin)
+    assert by_levels(problem, origin) == expected
+    assert by_levels(problem, origin, level_work=8) == expected  # switches part-way in about 2 cases out of 5
+
+
+def test_a_tie_between_predecessors_goes_to_the_first_in_the_order() -> None:
+    """Two links set the same early start: the chain follows the predecessor the topological
+    order meets first (the task listed first among ready ones), whichever pass runs."""
+    tasks = [Task("b", 5, name="Plan B"), Task("a", 5, name="Plan A"), Task("c", 2, name="Cut", deadline=6)]
+    problem = Problem(tasks, [Link("a", "c"), Link("b", "c")])
+    for cpm in (by_python_loop(problem), by_levels(problem)):
+        assert cpm.deadline_misses[0].chain == ["b", "c"]
+        assert cpm.critical == ["b", "a", "c"]
+
+
+def layered(tasks: int, layers: int, seed: int) -> Problem:
+    """Random layered network, links mostly to the next layer, a few pins and deadlines."""
+    rng = random.Random(seed)
+    layer = [k * layers // tasks for k in range(tasks)]
+    members: dict[int, list[int]] = {}
+    for k, level in enumerate(layer):
+        members.setdefault(level, []).append(k)
+    built = [
+        Task(
+            f"w{k}",
+            rng.randint(0, 8),
+            earliest_start=rng.randint(0, 20) if rng.random() < 0.05 else None,
+            deadline=rng.randint(10, 120) if rng.random() < 0.05 else None,
+            pinned_start=rng.randint(0, 60) if rng.random() < 0.01 else None,
+        )
+        for k in range(tasks)
+    ]
+    links = []
+    for a in range(tasks):
+        if layer[a] < layers - 1:
+            for _ in range(2):
+                to = min(layers - 1, layer[a] + (1 if rng.random() < 0.8 else rng.randint(1, 4)))
+                links.append(Link(f"w{a}", f"w{rng.choice(members[to])}", rng.choice(list(LinkType)), rng.randint(-2, 5)))
+    rng.shuffle(built)
+    return Problem(built, links)
+
+
+def test_a_wide_network_gives_the_same_result_both_ways() -> None:
+    problem = layered(3_000, 25, seed=3)
+    net = cpm_module._Network(problem, 0)
+    net.forward()
+    assert len(net.levels) >= 25 and not net.tail  # the default thresholds take the numpy passes
+    cpm = critical_path(problem)
+    assert cpm == by_python_loop(problem)
+    assert cpm.deadline_misses and cpm.pin_conflicts  # the chains and conflicts were compared too
+
+
+def test_a_deep_chain_after_wide_levels_is_finished_by_the_python_loop() -> None:
+    starts = [Task(f"s{k}", k % 7) for k in range(600)]
+    chain = [Task(f"c{k}", 1 + k % 3, deadline=300 if k == 399 else None) for k in range(400)]
+    links = [Link(f"s{k}", "c0") for k in range(600)]
+    links += [Link(f"c{k}", f"c{k + 1}", LinkType.SS if k % 5 == 0 else LinkType.FS, k % 3 - 1) for k in range(399)]
+    problem = Problem(starts + chain, links)
+    net = cpm_module._Network(problem, 0)
+    net.forward()
+    assert net.levels and len(net.tail) > 300
+    cpm = critical_path(problem)
+    assert cpm == by_python_loop(problem)
+    assert cpm.deadline_misses[0].chain[0] == "s6" and len(cpm.deadline_misses[0].chain) == 401
+
+
+def test_a_cycle_behind_wide_levels_is_named_in_order() -> None:
+    tasks = [Task(f"s{k}", 1) for k in range(50)] + [Task("a", 1, name="Cadrage"), Task("b", 1), Task("c", 1)]
+    links = [Link(f"s{k}", "a") for k in range(50)] + [Link("a", "b"), Link("b", "c"), Link("c", "a")]
+    problem = Problem(tasks, links)
+    messages = []
+    for run in (by_python_loop, by_levels):
+        with pytest.raises(CycleError) as caught:
+            run(problem)
+        messages.append((caught.value.cycle, str(caught.value)))
+    assert messages[0] == messages[1]
+    assert "Cadrage → b → c → Cadrage" in messages[0][1] or "b → c → Cadrage → b" in messages[0][1]
