@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from datetime import date
 
+from common import machine_speed
+
 from jalon.engine.calendar import WorkCalendar
 from jalon.engine.cpm import _Network, critical_path
 from jalon.engine.model import Link, LinkType, Pool, Problem, Task, TaskSchedule
@@ -119,6 +121,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--phases", action="store_true", help="also time each phase of critical_path")
     args = parser.parse_args()
+    print(machine_speed())
     calendar = WorkCalendar(date(2026, 1, 5), subdivision="57")
     for tasks, links in ((10_000, 20_000), (100_000, 200_000)):
         problem = layered_network(tasks, links)

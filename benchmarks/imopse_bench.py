@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
-from common import BENCHMARKS, Outcome, console, print_summary, print_worst, run_all  # noqa: E402
+from common import BENCHMARKS, machine_speed, Outcome, console, print_summary, print_worst, run_all  # noqa: E402
 from jalon.engine.solve import solve  # noqa: E402
 from jalon.engine.validate import is_valid  # noqa: E402
 from jalon.formats import read_bounds  # noqa: E402
@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     workers = args.workers or max(1, 2 // max(1, args.jobs))
     work = partial(run_one, method=args.method, time_limit=args.time_limit, workers=workers, seed=args.seed)
     title = f"iMOPSE {args.set} · {args.method} · {args.time_limit:g} s · {args.jobs} jobs × {workers} workers"
+    console.print(machine_speed())
     outcomes = run_all(work, files, args.jobs, title)
     print_summary(title, outcomes, "lower bound")
     print_worst(outcomes)
