@@ -25,7 +25,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
@@ -78,19 +79,71 @@ class PinConflict:
     earliest_start: int  # what links, origin, earliest_start and release demand
 
 
-@dataclass
 class CpmResult:
-    early_start: dict[str, int]
-    early_finish: dict[str, int]
-    late_start: dict[str, int]
-    late_finish: dict[str, int]
-    total_float: dict[str, int]
-    free_float: dict[str, int]
-    critical: list[str]  # tasks with total float <= 0, in topological order
-    makespan: int
-    deadline_misses: list[DeadlineMiss] = field(default_factory=list)
-    pin_conflicts: list[PinConflict] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)  # misses and conflicts, in words
+    """Dates and floats by task id, the critical tasks and the misses of one critical path.
+
+    The six per-task columns are computed by the passes as arrays and turned into dictionaries
+    on first use: at 100,000 tasks each dictionary costs as much as a pass, and most callers
+    read two or three of them (a Gantt needs the early dates, the heuristic the late ones)."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        columns: dict[str, Ints],
+        *,
+        critical: list[str],
+        makespan: int,
+        deadline_misses: list[DeadlineMiss],
+        pin_conflicts: list[PinConflict],
+        reasons: list[str],
+    ) -> None:
+        self._ids = ids
+        self._columns = columns
+        self.critical = critical  # tasks with total float <= 0, in topological order
+        self.makespan = makespan
+        self.deadline_misses = deadline_misses
+        self.pin_conflicts = pin_conflicts
+        self.reasons = reasons  # misses and conflicts, in words
+
+    _FIELDS = ("early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float",
+               "critical", "makespan", "deadline_misses", "pin_conflicts", "reasons")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CpmResult):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"CpmResult(makespan={self.makespan}, tasks={len(self._ids)}, critical={self.critical!r})"
+
+    def _column(self, name: str) -> dict[str, int]:
+        return dict(zip(self._ids, self._columns[name].tolist(), strict=True))
+
+    @cached_property
+    def early_start(self) -> dict[str, int]:
+        return self._column("early_start")
+
+    @cached_property
+    def early_finish(self) -> dict[str, int]:
+        return self._column("early_finish")
+
+    @cached_property
+    def late_start(self) -> dict[str, int]:
+        return self._column("late_start")
+
+    @cached_property
+    def late_finish(self) -> dict[str, int]:
+        return self._column("late_finish")
+
+    @cached_property
+    def total_float(self) -> dict[str, int]:
+        return self._column("total_float")
+
+    @cached_property
+    def free_float(self) -> dict[str, int]:
+        return self._column("free_float")
 
     def to_result(self) -> Result:
         """The early-start schedule as the common result type of every method."""
@@ -405,13 +458,17 @@ class _Network:
         misses, miss_reasons = self.deadline_misses(order, early, finish)
         conflicts = [PinConflict(ids[k], self.pins[k], pushed) for k, pushed in sorted(self.pushed.items())]
         critical = order[total[order] <= 0].tolist()
+        columns = {
+            "early_start": early,
+            "early_finish": finish,
+            "late_start": late,
+            "late_finish": late + duration,
+            "total_float": total,
+            "free_float": self.free_floats(early, makespan),
+        }
         return CpmResult(
-            early_start=dict(zip(ids, early.tolist(), strict=True)),
-            early_finish=dict(zip(ids, finish.tolist(), strict=True)),
-            late_start=dict(zip(ids, late.tolist(), strict=True)),
-            late_finish=dict(zip(ids, (late + duration).tolist(), strict=True)),
-            total_float=dict(zip(ids, total.tolist(), strict=True)),
-            free_float=dict(zip(ids, self.free_floats(early, makespan).tolist(), strict=True)),
+            ids,
+            columns,
             critical=list(map(ids.__getitem__, critical)),
             makespan=makespan,
             deadline_misses=misses,
