@@ -28,12 +28,16 @@ jalon/static/vendor/htmx.min.js: package.json package-lock.json
 messages: install
 	cd jalon && ../$(PY) ../manage.py compilemessages
 
-# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here) and
+# poppler-utils, whose pdftotext/pdftoppm read the generated PDFs back in the tests.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@missing=""; \
+	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	  [ -z "$$missing" ] || { \
+	  echo "Installing$$missing for the tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; }
 
 run: install static
 	$(VENV)/bin/jalon migrate --no-input

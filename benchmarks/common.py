@@ -48,6 +48,15 @@ def machine_speed() -> str:
     return f"machine: 10M-addition CPython loop {time.process_time() - began:.2f} s CPU, load {load:.1f}"
 
 
+def load_solvers() -> None:
+    """Each worker process loads the compiled heuristic (numba, ~1 s of CPU from its cache)
+    before its first instance, as it imports OR-Tools: a library's loading is not part of any
+    instance's time limit. `jalon solve` in a fresh process pays it once (docs/benchmarks.md)."""
+    from jalon.engine.heuristic import load_compiled_kernels
+
+    load_compiled_kernels()
+
+
 def run_all(work: Callable[[object], Outcome], items: Sequence[object], jobs: int, title: str) -> list[Outcome]:
     """Run `work` on every item in `jobs` processes; results in the items' order."""
     results: dict[int, Outcome] = {}
@@ -55,11 +64,12 @@ def run_all(work: Callable[[object], Outcome], items: Sequence[object], jobs: in
     with Progress(*columns, console=console, transient=False) as progress:
         bar = progress.add_task(title, total=len(items))
         if jobs <= 1:
+            load_solvers()
             for k, item in enumerate(items):
                 results[k] = work(item)
                 progress.advance(bar)
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=load_solvers) as pool:
                 futures = {pool.submit(work, item): k for k, item in enumerate(items)}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
