@@ -13,7 +13,8 @@ import pytest
 from jalon.cli import build_parser, main
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-J30_FILE = REPO_ROOT.parent / "shared" / "benchmarks" / "psplib" / "j30" / "j301_1.sm"
+SHARED = Path(os.environ.get("JALON_SHARED", REPO_ROOT.parent / "shared"))
+J30_FILE = SHARED / "benchmarks" / "psplib" / "j30" / "j301_1.sm"
 
 
 EVERY_COMMAND = ("serve", "worker", "demo", "migrate", "manage", "solve", "plan", "import", "export", "report",
