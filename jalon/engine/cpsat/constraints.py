@@ -66,21 +66,27 @@ class Constraints:
         non-negative lags). A clique of such pairs is a disjunctive resource: CP-SAT's no-overlap
         propagation (edge finding, detectable precedences, not-first/not-last) is much stronger
         than the cumulative's, and it decides the hard PSPLIB groups (tight pools, every task on
-        every pool). Cliques are grown greedily from each task, heaviest pair-conflicts first;
+        every pool). Cliques are grown greedily from each task, tasks with most pool conflicts first;
         a clique held together by links alone is only a chain, already enforced, and is skipped."""
         conflict = self._pool_conflicts()
         if not conflict:
             return
         before = self._precedence_closure()
         n = len(self.problem.tasks)
-        apart = [conflict[j] | before[j] | {i for i in range(n) if j in before[i]} for j in range(n)]
+        apart = [conflict[j] | before[j] for j in range(n)]
+        for i in range(n):
+            for j in before[i]:
+                apart[j].add(i)
+        # Candidates by how many pool conflicts they have: ranking them against each root's
+        # clique instead would cost O(n³) set operations on a large plan.
+        heaviest_first = sorted(range(n), key=lambda j: (-len(conflict[j]), j))
         seen: set[frozenset[int]] = set()
-        for root in sorted(range(n), key=lambda j: -len(conflict[j])):
+        for root in heaviest_first:
             if not conflict[root]:
-                continue
+                break
             clique = [root]
             common = set(apart[root])
-            for j in sorted(common, key=lambda j: (-len(conflict[j] & common), j)):
+            for j in heaviest_first:
                 if j in common:
                     clique.append(j)
                     common &= apart[j]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import product
 from pathlib import Path
 
+from ortools.sat.python.cp_model import CpModel
+
 from jalon.engine.cpsat import objective_key, optimize
+from jalon.engine.cpsat.constraints import Constraints
+from jalon.engine.cpsat.variables import Variables
 from jalon.engine.heuristic import schedule_heuristic
 from jalon.engine.model import (
     Link,
@@ -14,9 +19,11 @@ from jalon.engine.model import (
     Pool,
     Problem,
     Project,
+    Result,
     SkillRequirement,
     Status,
     Task,
+    TaskSchedule,
 )
 from jalon.engine.validate import is_valid
 from jalon.formats.imopse import read_def
@@ -116,11 +123,6 @@ def test_it_reports_infeasibility_with_reasons() -> None:
 
 
 def test_redundant_cliques_join_only_tasks_that_can_never_overlap() -> None:
-    from ortools.sat.python.cp_model import CpModel
-
-    from jalon.engine.cpsat.constraints import Constraints
-    from jalon.engine.cpsat.variables import Variables
-
     tasks = [
         Task("x", 2, demands={"R": 2}),
         Task("y", 2, demands={"R": 2}),
@@ -142,10 +144,6 @@ def test_redundant_cliques_join_only_tasks_that_can_never_overlap() -> None:
 
 def _brute_force_makespan(problem: Problem, horizon: int) -> int:
     """The optimum by trying every start time: independent of both schedulers."""
-    from itertools import product
-
-    from jalon.engine.model import Result, TaskSchedule
-
     best = None
     for starts in product(range(horizon), repeat=len(problem.tasks)):
         tasks = {t.id: TaskSchedule(t.id, s, s + t.duration, ()) for t, s in zip(problem.tasks, starts)}
