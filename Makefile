@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-dev static messages chromium test-sqlite test-postgres bench clean
+.PHONY: run test install install-dev static messages test-tools test-sqlite test-postgres bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ messages: install
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser here) and
 # poppler-utils, whose pdftotext/pdftoppm read the generated PDFs back in the tests.
-chromium:
+test-tools:
 	@missing=""; \
 	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
@@ -44,7 +44,7 @@ run: install static
 	$(VENV)/bin/jalon demo --if-empty
 	$(VENV)/bin/jalon serve
 
-test: install-dev static chromium
+test: install-dev static test-tools
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
