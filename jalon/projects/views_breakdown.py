@@ -7,6 +7,7 @@ included, such as the cycle a new dependency would close."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -53,9 +54,6 @@ class TaskEditForm(TaskForm):
             "name", "phase", "effort_days", "duration_days", "is_milestone",
             "start_no_earlier_than", "deadline", "priority", "description",
         ]
-
-
-TREE_ACTIONS = {"up", "down", "indent", "outdent", "delete"}
 
 
 def tree_ui(project: Project) -> dict[str, Any]:
@@ -280,17 +278,9 @@ def phase_action(request: HttpRequest, pk: int, phase_pk: int, action: str) -> H
     """up, down, indent, outdent or delete a phase."""
     project = get_project_for_user(request, pk, write=True)
     phase = get_object_or_404(Phase, pk=phase_pk, project=project)
-    if action not in TREE_ACTIONS:
+    if action not in _PHASE_ACTIONS:
         raise Http404
-    try:
-        if action in ("up", "down"):
-            breakdown.phase_move(phase=phase, direction=action)  # type: ignore[arg-type]
-        else:
-            {"indent": breakdown.phase_indent, "outdent": breakdown.phase_outdent,
-             "delete": breakdown.phase_delete}[action](phase=phase)
-    except ValidationError as error:
-        return _tree_response(request, project, error=" ".join(error.messages))
-    return _tree_response(request, project)
+    return _apply_tree_action(request, project, lambda: _PHASE_ACTIONS[action](phase))
 
 
 @require_POST
@@ -299,14 +289,31 @@ def task_action(request: HttpRequest, pk: int, task_pk: int, action: str) -> Htt
     """up, down, indent, outdent or delete a task."""
     project = get_project_for_user(request, pk, write=True)
     task = get_object_or_404(Task, pk=task_pk, project=project)
-    if action not in TREE_ACTIONS:
+    if action not in _TASK_ACTIONS:
         raise Http404
+    return _apply_tree_action(request, project, lambda: _TASK_ACTIONS[action](task))
+
+
+_PHASE_ACTIONS: dict[str, Callable[[Phase], object]] = {
+    "up": lambda phase: breakdown.phase_move(phase=phase, direction="up"),
+    "down": lambda phase: breakdown.phase_move(phase=phase, direction="down"),
+    "indent": lambda phase: breakdown.phase_indent(phase=phase),
+    "outdent": lambda phase: breakdown.phase_outdent(phase=phase),
+    "delete": lambda phase: breakdown.phase_delete(phase=phase),
+}
+_TASK_ACTIONS: dict[str, Callable[[Task], object]] = {
+    "up": lambda task: breakdown.task_move(task=task, direction="up"),
+    "down": lambda task: breakdown.task_move(task=task, direction="down"),
+    "indent": lambda task: breakdown.task_indent(task=task),
+    "outdent": lambda task: breakdown.task_outdent(task=task),
+    "delete": lambda task: breakdown.task_delete(task=task),
+}
+
+
+def _apply_tree_action(request: HttpRequest, project: Project, action: Callable[[], object]) -> HttpResponse:
+    """Run one move/indent/delete; a refusal (ValidationError) is shown above the tree."""
     try:
-        if action in ("up", "down"):
-            breakdown.task_move(task=task, direction=action)  # type: ignore[arg-type]
-        else:
-            {"indent": breakdown.task_indent, "outdent": breakdown.task_outdent,
-             "delete": breakdown.task_delete}[action](task=task)
+        action()
     except ValidationError as error:
         return _tree_response(request, project, error=" ".join(error.messages))
     return _tree_response(request, project)
