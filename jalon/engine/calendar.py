@@ -25,6 +25,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 import holidays as holidays_lib
+import numpy as np
+import numpy.typing as npt
 
 DEFAULT_WEEKDAYS = (0, 1, 2, 3, 4)  # Monday..Friday, date.weekday() numbering
 
@@ -69,6 +71,7 @@ class WorkCalendar:
         self._holiday_years: dict[int, dict[date, str]] = {}
         self._first_year = self._last_year = origin.year
         self._dates: list[date] = []
+        self._date_table: npt.NDArray[np.object_] | None = None  # _dates for numpy, made on first use
         self._ordinals: list[int] = []
         self._zero = 0  # position of index 0 in the tables
         self._rebuild(origin.year - 1, origin.year + _GROW_YEARS)
@@ -90,14 +93,17 @@ class WorkCalendar:
         self._cover_index(i)
         return self._dates[i + self._zero]
 
-    def dates_of(self, indices: Sequence[int]) -> list[date]:
-        """`date_of` for many indices at once (a whole schedule), checking the range once."""
-        if not indices:
+    def dates_of(self, indices: Sequence[int] | npt.NDArray[np.int64]) -> list[date]:
+        """`date_of` for many indices at once (a whole schedule), checking the range once and
+        looking the dates up with numpy."""
+        positions = np.asarray(indices, dtype=np.int64)
+        if not positions.size:
             return []
-        self._cover_index(min(indices))
-        self._cover_index(max(indices))
-        dates, zero = self._dates, self._zero
-        return [dates[i + zero] for i in indices]
+        self._cover_index(int(positions.min()))
+        self._cover_index(int(positions.max()))
+        if self._date_table is None:
+            self._date_table = np.array(self._dates, dtype=object)
+        return self._date_table[positions + self._zero].tolist()
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days in the half-open range [a, b); negative when b comes before a."""
@@ -145,6 +151,7 @@ class WorkCalendar:
                 dates.append(day)
             day += step
         self._dates, self._ordinals = dates, [d.toordinal() for d in dates]
+        self._date_table = None
         self._first_year, self._last_year = first_year, last_year
         self._zero = bisect.bisect_left(self._ordinals, self.origin.toordinal())
         if not dates or self._zero == len(dates):

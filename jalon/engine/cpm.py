@@ -23,7 +23,7 @@ are printed by `benchmarks/cpm_bench.py`.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jalon.engine.graph import find_cycle
-from jalon.engine.model import LinkType, Problem, ProblemError, Result, Status, Task, TaskSchedule
+from jalon.engine.model import Link, LinkType, Problem, ProblemError, Result, Status, Task, TaskSchedule
 
 Ints = npt.NDArray[np.int64]
 
@@ -53,6 +53,8 @@ _SUCC_TERM = np.array([0, 0, 1, 1], dtype=np.int64)
 _VECTOR_MIN_WORK = 1_000
 _LEVEL_WORK = 150
 _WINDOW = 4
+
+_HASH_MATCH_MIN = 15_000  # tasks; see _positions
 
 
 class CycleError(ProblemError):
@@ -84,7 +86,9 @@ class CpmResult:
 
     The six per-task columns are computed by the passes as arrays and turned into dictionaries
     on first use: at 100,000 tasks each dictionary costs as much as a pass, and most callers
-    read two or three of them (a Gantt needs the early dates, the heuristic the late ones)."""
+    read two or three of them (a Gantt needs the early dates, the heuristic the late ones).
+    The deadline misses, with their driving chains in words, are also worked out on first use:
+    a network with many missed deadlines spends longer on explaining them than on its passes."""
 
     def __init__(
         self,
@@ -93,17 +97,17 @@ class CpmResult:
         *,
         critical: list[str],
         makespan: int,
-        deadline_misses: list[DeadlineMiss],
         pin_conflicts: list[PinConflict],
-        reasons: list[str],
+        pin_reasons: list[str],
+        explain_misses: Callable[[], tuple[list[DeadlineMiss], list[str]]],
     ) -> None:
         self._ids = ids
         self._columns = columns
         self.critical = critical  # tasks with total float <= 0, in topological order
         self.makespan = makespan
-        self.deadline_misses = deadline_misses
         self.pin_conflicts = pin_conflicts
-        self.reasons = reasons  # misses and conflicts, in words
+        self._pin_reasons = pin_reasons
+        self._explain_misses: Callable[[], tuple[list[DeadlineMiss], list[str]]] | None = explain_misses
 
     _FIELDS = ("early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float",
                "critical", "makespan", "deadline_misses", "pin_conflicts", "reasons")
@@ -120,6 +124,22 @@ class CpmResult:
 
     def _column(self, name: str) -> dict[str, int]:
         return dict(zip(self._ids, self._columns[name].tolist(), strict=True))
+
+    @cached_property
+    def _misses(self) -> tuple[list[DeadlineMiss], list[str]]:
+        assert self._explain_misses is not None
+        explained = self._explain_misses()
+        self._explain_misses = None  # let the network go
+        return explained
+
+    @property
+    def deadline_misses(self) -> list[DeadlineMiss]:
+        return self._misses[0]
+
+    @cached_property
+    def reasons(self) -> list[str]:
+        """The missed deadlines and the pin conflicts, in words."""
+        return self._misses[1] + self._pin_reasons
 
     @cached_property
     def early_start(self) -> dict[str, int]:
@@ -144,6 +164,13 @@ class CpmResult:
     @cached_property
     def free_float(self) -> dict[str, int]:
         return self._column("free_float")
+
+    def span_indices(self) -> tuple[Ints, Ints]:
+        """First and last working day of every early-start task, in the order of the problem's
+        tasks (a milestone gets its day twice): what a Gantt chart draws. Give them to
+        `WorkCalendar.dates_of` for dates."""
+        first = self._columns["early_start"]
+        return first, np.maximum(first, self._columns["early_finish"] - 1)
 
     def to_result(self) -> Result:
         """The early-start schedule as the common result type of every method."""
@@ -209,8 +236,56 @@ def _ranges(starts: Ints, counts: Ints) -> Ints:
     return np.repeat(starts - ends + counts, counts) + np.arange(total, dtype=np.int64)
 
 
+def _link_ends(ids: list[str], links: list[Link]) -> tuple[Ints, Ints]:
+    """The index in `ids` of each link's predecessor and of its successor; ProblemError for an
+    end that names no task.
+
+    Ends are matched on their hash values with numpy (a sorted array and a binary search)
+    rather than through a dictionary: at 100,000 tasks the 400,000 dictionary look-ups of the
+    link ends took half the time of the whole critical path, in cache misses. String hashes are
+    computed once and kept by the strings. Equal hashes mean equal ids because `Problem`
+    checked on construction that every link end names a task, and the ids' hashes are checked
+    to be distinct (if two collide, the dictionary does the job). An unknown end, possible only
+    in a problem changed after construction, is caught unless its 64-bit hash collides with an
+    id's. Below _HASH_MATCH_MIN tasks the dictionary fits the caches and is the faster."""
+    m = len(links)
+    if not m:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if len(ids) < _HASH_MATCH_MIN:
+        return _link_ends_by_dict(ids, links)
+    hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+    by_hash = np.argsort(hashes)
+    sorted_hashes = hashes[by_hash]
+    if bool((sorted_hashes[1:] == sorted_hashes[:-1]).any()):
+        return _link_ends_by_dict(ids, links)
+    wanted = np.empty(2 * m, dtype=np.int64)
+    wanted[:m] = np.fromiter(map(hash, map(_PREDECESSOR, links)), dtype=np.int64, count=m)
+    wanted[m:] = np.fromiter(map(hash, map(_SUCCESSOR, links)), dtype=np.int64, count=m)
+    at = np.searchsorted(sorted_hashes, wanted)
+    np.minimum(at, len(ids) - 1, out=at)
+    unknown = np.flatnonzero(sorted_hashes[at] != wanted)
+    if unknown.size:
+        k = int(unknown[0])
+        end = links[k].predecessor if k < m else links[k - m].successor
+        raise ProblemError(f"a link refers to unknown task {end!r}")
+    positions = by_hash[at]
+    return positions[:m], positions[m:]
+
+
+def _link_ends_by_dict(ids: list[str], links: list[Link]) -> tuple[Ints, Ints]:
+    index = dict(zip(ids, range(len(ids))))
+    m = len(links)
+    ends = chain(map(_PREDECESSOR, links), map(_SUCCESSOR, links))
+    try:
+        positions = np.fromiter(map(index.__getitem__, ends), dtype=np.int64, count=2 * m)
+    except KeyError as error:
+        raise ProblemError(f"a link refers to unknown task {error.args[0]!r}") from None
+    return positions[:m], positions[m:]
+
+
 _TASK_COLUMNS = attrgetter("id", "duration", "earliest_start", "pinned_start", "deadline")
-_LINK_COLUMNS = attrgetter("predecessor", "successor", "type", "lag")
+_LINK_COLUMNS = attrgetter("type", "lag")
+_PREDECESSOR, _SUCCESSOR = attrgetter("predecessor"), attrgetter("successor")
 _PROJECT = attrgetter("project")
 
 
@@ -243,13 +318,8 @@ class _Network:
             pinned = np.fromiter(self.pins, dtype=np.int64, count=len(self.pins))
             self.pin_mask[pinned] = True
             self.pin_value[pinned] = np.fromiter(self.pins.values(), dtype=np.int64, count=len(self.pins))
-        pred_ids, succ_ids, kinds, lags = _columns(_LINK_COLUMNS, links, 4)
-        index = dict(zip(self.ids, range(n)))
-        try:  # the dictionary look-ups are most of the indexing time
-            ends = np.fromiter(map(index.__getitem__, chain(pred_ids, succ_ids)), dtype=np.int64, count=2 * m)
-        except KeyError as error:
-            raise ProblemError(f"a link refers to unknown task {error.args[0]!r}") from None
-        preds, succs = ends[:m], ends[m:]
+        kinds, lags = _columns(_LINK_COLUMNS, links, 2)
+        preds, succs = _link_ends(self.ids, links)
         codes = np.fromiter(map(_KIND_CODES.__getitem__, kinds), dtype=np.int64, count=m)
         offsets = np.array(lags, dtype=np.int64)
         offsets += self.duration[preds] * _PRED_TERM[codes] - self.duration[succs] * _SUCC_TERM[codes]
@@ -455,7 +525,6 @@ class _Network:
         ids, duration = self.ids, self.duration
         total = late - early
         finish = early + duration
-        misses, miss_reasons = self.deadline_misses(order, early, finish)
         conflicts = [PinConflict(ids[k], self.pins[k], pushed) for k, pushed in sorted(self.pushed.items())]
         critical = order[total[order] <= 0].tolist()
         columns = {
@@ -471,9 +540,9 @@ class _Network:
             columns,
             critical=list(map(ids.__getitem__, critical)),
             makespan=makespan,
-            deadline_misses=misses,
             pin_conflicts=conflicts,
-            reasons=miss_reasons + [self.pin_words(c) for c in conflicts],
+            pin_reasons=[self.pin_words(c) for c in conflicts],
+            explain_misses=lambda: self.deadline_misses(order, early, finish),
         )
 
     def deadline_misses(self, order: Ints, early: Ints, finish: Ints) -> tuple[list[DeadlineMiss], list[str]]:

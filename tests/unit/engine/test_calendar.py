@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -91,6 +92,15 @@ def test_span_dates_gives_the_first_and_last_working_day() -> None:
     start = CAL.index_of(date(2026, 5, 11))
     assert CAL.span_dates(start, start + 4) == (date(2026, 5, 11), date(2026, 5, 15))
     assert CAL.span_dates(start, start) == (date(2026, 5, 11), date(2026, 5, 11))
+
+
+def test_dates_of_many_indices_matches_date_of_and_grows_the_table() -> None:
+    calendar = WorkCalendar(ORIGIN, subdivision="57")
+    indices = [0, 3, -1, 250, 7000, -9000, 3]
+    assert calendar.dates_of(indices) == [calendar.date_of(i) for i in indices]
+    assert calendar.dates_of(np.array(indices)) == calendar.dates_of(indices)
+    assert calendar.dates_of(range(3)) == [date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7)]
+    assert calendar.dates_of([]) == [] and calendar.dates_of(np.array([], dtype=np.int64)) == []
 
 
 @settings(max_examples=200, deadline=None)

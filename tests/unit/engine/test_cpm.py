@@ -186,6 +186,48 @@ def test_a_link_added_after_checks_to_an_unknown_task_is_named() -> None:
         critical_path(problem)
 
 
+def by_hashes(problem: Problem) -> CpmResult:
+    """Link ends matched on their hash values, as in networks of 15,000 tasks and more."""
+    with patch.object(cpm_module, "_HASH_MATCH_MIN", 0):
+        return critical_path(problem)
+
+
+def test_link_ends_matched_by_hash_give_the_same_result() -> None:
+    problem = layered(2_000, 20, seed=5)
+    assert by_hashes(problem) == critical_path(problem)
+
+
+def test_an_unknown_link_end_is_named_when_matched_by_hash() -> None:
+    problem = Problem([Task("a", 1), Task("b", 2)], [Link("a", "b")])
+    problem.links.append(Link("ghost", "b"))
+    with pytest.raises(ProblemError, match="unknown task 'ghost'"):
+        by_hashes(problem)
+    problem.links[-1] = Link("b", "phantom")
+    with pytest.raises(ProblemError, match="unknown task 'phantom'"):
+        by_hashes(problem)
+
+
+def test_ids_with_equal_hashes_are_matched_by_the_dictionary() -> None:
+    # CPython gives -1 and -2 the same hash; ids are strings in Jalon, but nothing relies on it.
+    assert hash(-1) == hash(-2)
+    links = [Link(7, -2), Link(-1, -2)]  # type: ignore[arg-type]
+    with patch.object(cpm_module, "_HASH_MATCH_MIN", 0):
+        preds, succs = cpm_module._link_ends([-1, -2, 7], links)  # type: ignore[list-item]
+    assert preds.tolist() == [2, 0] and succs.tolist() == [1, 1]
+
+
+def test_deadline_misses_are_explained_on_first_use_and_span_indices_are_the_gantt_days() -> None:
+    tasks = [Task("a", 3, name="Maquettes"), Task("b", 0, name="Recette", deadline=2), Task("c", 2)]
+    cpm = critical_path(Problem(tasks, [Link("a", "b"), Link("a", "c", LinkType.SS, 1)]))
+    first, last = cpm.span_indices()
+    assert first.tolist() == [0, 3, 1] and last.tolist() == [2, 3, 2]
+    assert [m.chain for m in cpm.deadline_misses] == [["a", "b"]]
+    assert cpm.reasons == [
+        "Deadline of 'Recette' (day 2) cannot be met: the chain Maquettes → Recette finishes on day 3, 1 day late"
+    ]
+    assert cpm.reasons is cpm.reasons  # worked out once
+
+
 # --- the numpy level passes give what the one-task-at-a-time loop gives ------------------------
 
 def by_python_loop(problem: Problem, origin: int = 0) -> CpmResult:
