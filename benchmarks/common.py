@@ -122,3 +122,6 @@ def print_worst(outcomes: Sequence[Outcome], count: int = 5) -> None:
     ranked = sorted((o for o in outcomes if o.makespan is not None), key=lambda o: -(gap(o.makespan, o.reference) or 0))
     for o in ranked[:count]:
         console.print(f"  {o.instance}: {o.makespan} vs {o.reference} ({percent(gap(o.makespan, o.reference))}), {o.status}, {o.seconds:.2f} s")
+    open_ones = [o.instance for o in outcomes if o.status != "optimal"]
+    if open_ones and len(open_ones) <= 4 * count:
+        console.print(f"  not proven optimal: {', '.join(open_ones)}")

@@ -54,7 +54,7 @@ _VECTOR_MIN_WORK = 1_000
 _LEVEL_WORK = 150
 _WINDOW = 4
 
-_HASH_MATCH_MIN = 15_000  # tasks; see _positions
+_HASH_MATCH_MIN = 15_000  # tasks; see _link_ends
 
 
 class CycleError(ProblemError):

@@ -14,11 +14,13 @@ class Constraints:
         self.problem = problem
         self.vars = variables
 
-    def add_all(self) -> None:
+    def add_all(self, *, cliques: bool = True) -> None:
+        """Every family; `cliques` adds the redundant no-overlaps of `pool_disjunctions`."""
         self.links()
         self.dates()
         self.pools()
-        self.pool_disjunctions()
+        if cliques:
+            self.pool_disjunctions()
         self.seats()
         self.team_pace()
         self.people_no_overlap()
@@ -65,8 +67,10 @@ class Constraints:
         capacity, or when one must finish before the other starts (a chain of FS links with
         non-negative lags). A clique of such pairs is a disjunctive resource: CP-SAT's no-overlap
         propagation (edge finding, detectable precedences, not-first/not-last) is much stronger
-        than the cumulative's, and it decides the hard PSPLIB groups (tight pools, every task on
-        every pool). Cliques are grown greedily from each task, tasks with most pool conflicts first;
+        than the cumulative's, which helps a complete search run beside CP-SAT's neighbourhood
+        searches on the hard PSPLIB groups (tight pools, every task on every pool); the proofs
+        of small pool-only problems by complete searches alone go without (`cpsat._proof_alone`).
+        Cliques are grown greedily from each task, tasks with most pool conflicts first;
         a clique held together by links alone is only a chain, already enforced, and is skipped."""
         conflict = self._pool_conflicts()
         if not conflict:

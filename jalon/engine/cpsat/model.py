@@ -13,6 +13,16 @@ from jalon.engine.cpsat.variables import Variables
 from jalon.engine.model import Objective, Problem, Status, TaskSchedule
 
 
+# Complete searches for a proof on several workers, in the order they are given workers: the two
+# first without the LP relaxation, which holds nothing on pool-only models (CP-SAT linearises
+# cumulatives only at linearization level 2; on PSPLIB j30 its LP has no row) and only slows
+# each search down. Measured on the 20 j30 instances of groups 13 and 29 (the hardest), 10 s,
+# 2 workers: 14 proven, mean 4.55 s, against 11 and 5.56 s with one complete search beside the
+# neighbourhood searches, 13 with `default_lp` + `no_lp`, and 17 with these two and no
+# redundant cliques (docs/benchmarks.md).
+COMPLETE_SUBSOLVERS = ["no_lp", "quick_restart_no_lp", "default_lp", "quick_restart", "pseudo_costs", "max_lp"]
+
+
 @dataclass
 class SolverOutcome:
     status: Status
@@ -23,12 +33,14 @@ class SolverOutcome:
 
 
 class CpSatModel:
-    def __init__(self, problem: Problem, *, objective: Objective, horizon: int, makespan_floor: int) -> None:
+    def __init__(
+        self, problem: Problem, *, objective: Objective, horizon: int, makespan_floor: int, cliques: bool = True
+    ) -> None:
         self.problem = problem
         self.objective = objective
         self.model = CpModel()
         self.vars = Variables(self.model, problem, horizon, makespan_floor)
-        Constraints(self.model, problem, self.vars).add_all()
+        Constraints(self.model, problem, self.vars).add_all(cliques=cliques)
         self.primary = ObjectiveBuilder(self.model, problem, self.vars).add(objective)
 
     def hint(self, tasks: dict[str, TaskSchedule]) -> None:
@@ -68,9 +80,13 @@ class CpSatModel:
         self.model.clear_hints()
         self.hint(tasks)
 
-    def solve(self, *, time_limit: float, workers: int, seed: int, improve_only: bool = False) -> SolverOutcome:
+    def solve(
+        self, *, time_limit: float, workers: int, seed: int, improve_only: bool = False, complete_only: bool = False
+    ) -> SolverOutcome:
         """Search for `time_limit` seconds: by default a complete search that can prove
-        optimality; with `improve_only`, only large neighbourhood search around the hint.
+        optimality next to CP-SAT's neighbourhood searches; with `improve_only`, only large
+        neighbourhood search around the hint; with `complete_only`, every worker runs a complete
+        search (see `COMPLETE_SUBSOLVERS`).
 
         CP-SAT's default propagation is kept on purpose. Its optional cumulative reasoning
         (timetable edge finding, overload checker, hard precedences, exploit_all_precedences)
@@ -83,6 +99,11 @@ class CpSatModel:
         params.num_workers = max(1, workers)
         params.random_seed = seed
         params.use_lns_only = improve_only
+        if complete_only and workers > 1:
+            chosen = COMPLETE_SUBSOLVERS[:workers]
+            params.use_lns = False
+            params.num_full_subsolvers = len(chosen)
+            params.subsolvers.extend(chosen)
         code = solver.solve(self.model)
         if code not in (OPTIMAL, FEASIBLE):
             status = Status.INFEASIBLE if code == INFEASIBLE else Status.UNKNOWN

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ortools.sat.python.cp_model import CpModel
 
-from jalon.engine.cpsat import objective_key, optimize
+from jalon.engine.cpsat import _proof_alone, objective_key, optimize
 from jalon.engine.cpsat.constraints import Constraints
+from jalon.engine.cpsat.model import CpSatModel
 from jalon.engine.cpsat.variables import Variables
 from jalon.engine.heuristic import schedule_heuristic
 from jalon.engine.model import (
@@ -43,6 +44,26 @@ def test_it_proves_the_optimum_of_a_small_pool_problem() -> None:
     result = optimized(problem)
     assert result.status == Status.OPTIMAL
     assert result.makespan == result.lower_bound == 6
+
+
+def test_small_pool_problems_give_every_worker_a_complete_search() -> None:
+    tasks = [Task("a", 3, demands={"R": 2}), Task("b", 3, demands={"R": 2}), Task("c", 2, demands={"R": 1})]
+    problem = Problem(tasks=tasks, links=[Link("a", "c")], pools=[Pool("R", 3)])
+    staffed = Problem(tasks=[Task("d", 1)], people=[Person("p")])
+    assert _proof_alone(problem, 1.0) and not _proof_alone(problem, 0.5) and not _proof_alone(staffed, 1.0)
+    model = CpSatModel(problem, objective=Objective.MAKESPAN, horizon=10, makespan_floor=0)
+    outcome = model.solve(time_limit=2.0, workers=2, seed=0, complete_only=True)
+    assert outcome.status == Status.OPTIMAL and outcome.objective == 6 and outcome.makespan_bound == 6
+    schedule = Result("optimize", outcome.status, outcome.tasks, makespan=6)
+    assert is_valid(problem, schedule)
+    # Such a proof goes without the redundant cliques (here a and b, 2 + 2 units on a pool of 3).
+    with_cliques = CpSatModel(problem, objective=Objective.MAKESPAN, horizon=10, makespan_floor=0)
+    assert _no_overlaps(with_cliques) == 1 and _no_overlaps(model) == 1
+    assert _no_overlaps(CpSatModel(problem, objective=Objective.MAKESPAN, horizon=10, makespan_floor=0, cliques=False)) == 0
+
+
+def _no_overlaps(model: CpSatModel) -> int:
+    return sum(c.has_no_overlap() for c in model.model.proto.constraints)
 
 
 def test_it_chooses_people_and_handles_part_time_and_absences() -> None:
