@@ -20,7 +20,7 @@ from jalon.engine.model import Objective, Problem, Status, TaskSchedule
 # 2 workers: 14 proven, mean 4.55 s, against 11 and 5.56 s with one complete search beside the
 # neighbourhood searches, 13 with `default_lp` + `no_lp`, and 17 with these two and no
 # redundant cliques (docs/benchmarks.md).
-COMPLETE_SUBSOLVERS = ["no_lp", "quick_restart_no_lp", "default_lp", "quick_restart", "pseudo_costs", "max_lp"]
+COMPLETE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp", "default_lp", "quick_restart", "pseudo_costs", "max_lp")
 
 
 @dataclass
