@@ -3,6 +3,7 @@ solves, and reads the schedule back."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from ortools.sat.python.cp_model import FEASIBLE, INFEASIBLE, OPTIMAL, CpModel, CpSolver, IntVar
@@ -42,6 +43,8 @@ class CpSatModel:
         self.vars = Variables(self.model, problem, horizon, makespan_floor)
         Constraints(self.model, problem, self.vars).add_all(cliques=cliques)
         self.primary = ObjectiveBuilder(self.model, problem, self.vars).add(objective)
+        self._solver: CpSolver | None = None
+        self._stopped = threading.Event()
 
     def hint(self, tasks: dict[str, TaskSchedule]) -> None:
         """Hint a complete schedule (start and team of every task) as the first solution."""
@@ -86,14 +89,14 @@ class CpSatModel:
         """Search for `time_limit` seconds: by default a complete search that can prove
         optimality next to CP-SAT's neighbourhood searches; with `improve_only`, only large
         neighbourhood search around the hint; with `complete_only`, every worker runs a complete
-        search (see `COMPLETE_SUBSOLVERS`).
+        search (see `COMPLETE_SUBSOLVERS`; a single worker runs the first of them).
 
         CP-SAT's default propagation is kept on purpose. Its optional cumulative reasoning
         (timetable edge finding, overload checker, hard precedences, exploit_all_precedences)
         was measured on PSPLIB: proofs of j30 got slower (46/48 proven, mean 0.62 s, against
         47/48 and 0.37 s without), and each neighbourhood of the search took up to 5 s of wall
         time for a 0.1 s deterministic budget on j120, so far fewer were explored."""
-        solver = CpSolver()
+        solver = self._solver = CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.05, time_limit)
         params.num_workers = max(1, workers)
@@ -104,6 +107,10 @@ class CpSatModel:
             params.use_lns = False
             params.num_full_subsolvers = len(chosen)
             params.subsolvers.extend(chosen)
+        elif complete_only:
+            params.linearization_level = 0  # what the "no_lp" subsolver is
+        if self._stopped.is_set():  # stopped before the search began
+            return SolverOutcome(Status.UNKNOWN, {}, None, None, None)
         code = solver.solve(self.model)
         if code not in (OPTIMAL, FEASIBLE):
             status = Status.INFEASIBLE if code == INFEASIBLE else Status.UNKNOWN
@@ -117,6 +124,17 @@ class CpSatModel:
             bound,
             makespan_bound,
         )
+
+    def stop(self) -> None:
+        """End the search under way (from another thread) as soon as CP-SAT notices; `solve`
+        then returns what it has. A search that has not begun yet will not run."""
+        self._stopped.set()
+        if self._solver is not None:
+            self._solver.stop_search()
+
+    def unstop(self) -> None:
+        """Let later searches run after a `stop`."""
+        self._stopped.clear()
 
     def _schedule(self, solver: CpSolver) -> dict[str, TaskSchedule]:
         v, people = self.vars, self.problem.people
