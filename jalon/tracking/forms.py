@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from jalon.people.models import Person
 from jalon.projects.models import Project
 from jalon.reports.typography import format_date
-from jalon.tracking.models import Quote, Risk, StatusReport
+from jalon.tracking.models import Quote, QuoteLine, Risk, StatusReport
 from jalon.tracking.selectors import TimesheetGrid
 from jalon.tracking.services import DAY_NAMES, parse_days
 
@@ -104,6 +104,36 @@ class QuoteForm(forms.ModelForm):
                    "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "client_address": forms.Textarea(attrs={"rows": 2}), "payment_terms": forms.Textarea(attrs={"rows": 3}),
                    "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class QuoteLineForm(forms.ModelForm):
+    class Meta:
+        model = QuoteLine
+        fields = ["label", "detail", "quantity", "unit_price"]
+        widgets = {"quantity": forms.NumberInput(attrs={"step": "0.25", "min": "0"}),
+                   "unit_price": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
+
+
+class BaseQuoteLineFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        if all(self._should_delete_form(f) for f in kept):
+            raise ValidationError(_("Un devis garde au moins une ligne."))
+
+    def kept_lines(self) -> list[QuoteLine]:
+        """The lines to keep, in the order shown (blank extra rows left out)."""
+        return [f.instance for f in self.forms
+                if (f.has_changed() or f.instance.pk) and not self._should_delete_form(f)]
+
+    def deleted_lines(self) -> list[QuoteLine]:
+        return [f.instance for f in self.forms if f.instance.pk and self._should_delete_form(f)]
+
+
+QuoteLineFormSet = forms.inlineformset_factory(
+    Quote, QuoteLine, form=QuoteLineForm, formset=BaseQuoteLineFormSet, extra=1, can_delete=True)
 
 
 class QuoteStatusForm(forms.Form):

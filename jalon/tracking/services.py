@@ -385,6 +385,26 @@ def quote_save(*, quote: Quote) -> Quote:
     return quote
 
 
+def quote_lines_save(*, quote: Quote, kept: list[QuoteLine], deleted: list[QuoteLine]) -> Quote:
+    """Replace a draft's lines: `kept` in the order given (new ones included), `deleted` gone.
+    All or nothing: a line that fails its checks leaves every line as it was."""
+    if not quote.is_editable:
+        raise ValidationError(_("Le devis %(number)s n'est plus un brouillon : il ne peut plus être modifié.") % {"number": quote.number})
+    if not kept:
+        raise ValidationError(_("Un devis garde au moins une ligne."))
+    with transaction.atomic():
+        for line in deleted:
+            if line.quote_id != quote.pk:
+                raise ValidationError(_("La ligne « %(label)s » n'appartient pas à ce devis.") % {"label": line.label})
+            line.delete()
+        for order, line in enumerate(kept):
+            line.quote, line.order = quote, order
+            line.full_clean()
+            line.save()
+        quote.save(update_fields=["updated_at"])
+    return quote
+
+
 QUOTE_TRANSITIONS = {
     Quote.Status.DRAFT: (Quote.Status.SENT,),
     Quote.Status.SENT: (Quote.Status.ACCEPTED, Quote.Status.REFUSED),

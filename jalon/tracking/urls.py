@@ -14,6 +14,7 @@ urlpatterns = [
     path("projets/<int:pk>/risques/<int:risk_pk>/", views.risk_edit, name="tracking_risk"),
     path("projets/<int:pk>/devis/", views.quotes, name="tracking_quotes"),
     path("projets/<int:pk>/devis/<int:quote_pk>/", views.quote_detail, name="tracking_quote"),
+    path("projets/<int:pk>/devis/<int:quote_pk>/lignes/", views.quote_lines, name="tracking_quote_lines"),
     path("projets/<int:pk>/devis/<int:quote_pk>/statut/", views.quote_status, name="tracking_quote_status"),
     path("projets/<int:pk>/devis/<int:quote_pk>/devis.pdf", views.quote_pdf, name="tracking_quote_pdf"),
     path("projets/<int:pk>/rapports/", views.reports, name="tracking_reports"),

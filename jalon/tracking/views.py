@@ -267,9 +267,31 @@ def quote_detail(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
             return _see_other(request.path)
         except ValidationError as error:
             form.add_error(None, error)
+    return _quote_page(request, project, quote, form=form, lines_form=forms.QuoteLineFormSet(instance=quote))
+
+
+@require_POST
+@login_required
+def quote_lines(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    """A draft's lines edited, added and deleted in one form, saved together or not at all."""
+    project = get_project_for_quotes(request, pk, write=True)
+    quote = get_object_or_404(Quote.objects.select_related("organisation"), pk=quote_pk, project=project)
+    lines_form = forms.QuoteLineFormSet(request.POST, instance=quote)
+    if lines_form.is_valid():
+        try:
+            services.quote_lines_save(quote=quote, kept=lines_form.kept_lines(), deleted=lines_form.deleted_lines())
+            messages.success(request, _("Lignes du devis %(number)s enregistrées.") % {"number": quote.number})
+        except ValidationError as error:  # no longer a draft: nothing to correct in the form
+            messages.error(request, " ".join(error.messages))
+        return _see_other(reverse("tracking_quote", args=[project.pk, quote.pk]))
+    return _quote_page(request, project, quote, form=forms.QuoteForm(instance=quote), lines_form=lines_form)
+
+
+def _quote_page(request: HttpRequest, project: Project, quote: Quote, *, form: forms.QuoteForm,
+                lines_form: forms.BaseQuoteLineFormSet) -> HttpResponse:
     return render(request, "tracking/quote_detail.html", {
-        **_tab_context(request, project, "quotes"), "quote": quote, "form": form, "lines": list(quote.lines.all()),
-        "totals": quote.totals(), "org": quote.organisation,
+        **_tab_context(request, project, "quotes"), "quote": quote, "form": form, "lines_form": lines_form,
+        "lines": list(quote.lines.all()), "totals": quote.totals(), "org": quote.organisation,
         "next_statuses": [(s, Quote.Status(s).label) for s in services.QUOTE_TRANSITIONS.get(quote.status, ())],
     }, status=400 if request.method == "POST" else 200)
 

@@ -119,6 +119,16 @@ def test_time_logged_and_a_replan_change_the_status_reports_figures_and_weather(
     pm.get_by_role("button", name="Établir un devis").click()
     expect(pm.get_by_role("heading", name=re.compile(r"Devis D-\d{4}-0001"))).to_be_visible()
     shot(pm, "tracking-08-quote")
+    # The manager corrects the draft's lines: one more day on the first, hosting added.
+    first_quantity = pm.get_by_label("Quantité (j)", exact=True).first
+    first_quantity.fill(str(float(first_quantity.input_value()) + 1))
+    pm.get_by_label("Désignation (nouvelle ligne)", exact=True).fill("Hébergement annuel")
+    pm.get_by_label("Quantité (j) (nouvelle ligne)", exact=True).fill("1")
+    pm.get_by_label("Prix unitaire HT (€) (nouvelle ligne)", exact=True).fill("120")
+    pm.get_by_role("button", name="Enregistrer les lignes").click()
+    expect(pm.get_by_text(re.compile(r"Lignes du devis D-\d{4}-0001 enregistrées"))).to_be_visible()
+    expect(pm.locator("table").first.get_by_text("Hébergement annuel")).to_be_visible()
+    shot(pm, "tracking-09-quote-lines")
     quote_pdf = download_to(pm.get_by_role("link", name="Télécharger le PDF"), tmp_path / "devis.pdf")
     quote_text = pdf_pages(quote_pdf, "quote-pdf").replace("\u202f", " ").replace("\u00a0", " ")
-    assert "Bon pour accord" in quote_text and "40 €" in quote_text
+    assert "Bon pour accord" in quote_text and "40 €" in quote_text and "Hébergement annuel" in quote_text

@@ -328,6 +328,7 @@ CASES: list[Case] = [
     get("tracking_risk", edit(200), pk=PROJECT, risk_pk=Ref("risk")),
     get("tracking_quotes", edit(200), pk=PROJECT),
     get("tracking_quote", edit(200), pk=PROJECT, quote_pk=Ref("quote")),
+    post("tracking_quote_lines", edit(400), pk=PROJECT, quote_pk=Ref("quote")),
     post("tracking_quote_status", edit(303), pk=PROJECT, quote_pk=Ref("quote")),
     get("tracking_quote_pdf", edit(200), pk=PROJECT, quote_pk=Ref("quote")),
     # --- tracking: status reports (a client reads only the published ones)

@@ -254,6 +254,100 @@ def test_accepting_a_quote_through_the_page_sets_the_budget(world, staffed, as_r
     assert world.project_a.sold_days == Decimal("8.00")
 
 
+def lines_post(quote: Quote, *, edits: dict[int, dict[str, str]] | None = None, delete: tuple[int, ...] = (),
+               new: dict[str, str] | None = None) -> dict[str, str]:
+    """The quote's line form as the page sends it: every line as it is, with `edits` (by row),
+    the rows of `delete` ticked, and `new` in the blank row."""
+    lines = list(quote.lines.all())
+    data = {"lines-TOTAL_FORMS": str(len(lines) + 1), "lines-INITIAL_FORMS": str(len(lines)),
+            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"}
+    for i, line in enumerate(lines):
+        row = {"id": str(line.pk), "quote": str(quote.pk), "label": line.label, "detail": line.detail,
+               "quantity": str(line.quantity), "unit_price": str(line.unit_price), **(edits or {}).get(i, {})}
+        if i in delete:
+            row["DELETE"] = "on"
+        data.update({f"lines-{i}-{k}": v for k, v in row.items()})
+    blank = {"id": "", "quote": str(quote.pk), "label": "", "detail": "", "quantity": "", "unit_price": "", **(new or {})}
+    data.update({f"lines-{len(lines)}-{k}": v for k, v in blank.items()})
+    return data
+
+
+def test_a_manager_edits_adds_and_deletes_the_lines_of_a_draft_quote(world, staffed, as_role):
+    quote = services.quote_create(project=world.project_a, by=None)
+    before = [(line.label, line.quantity, line.unit_price) for line in quote.lines.all()]
+    assert len(before) == 2 and quote.totals().subtotal == Decimal("3750.00")
+    url = reverse("tracking_quote_lines", args=[world.project_a.pk, quote.pk])
+    http = as_role(world, "pm")
+    data = lines_post(quote, edits={0: {"quantity": "6", "unit_price": "500"}}, delete=(1,),
+                      new={"label": "Hébergement <b>1 an</b>", "quantity": "1", "unit_price": "120.50"})
+    response = http.post(url, data)
+    assert response.status_code == 303
+    lines = list(quote.lines.all())
+    assert [(line.label, line.quantity, line.unit_price, line.order) for line in lines] == [
+        (before[0][0], Decimal("6.00"), Decimal("500.00"), 0),
+        ("Hébergement <b>1 an</b>", Decimal("1.00"), Decimal("120.50"), 1),
+    ]
+    assert quote.totals().subtotal == Decimal("3120.50")
+    page = http.get(reverse("tracking_quote", args=[world.project_a.pk, quote.pk])).content.decode()
+    assert "Lignes du devis" in page and "Hébergement &lt;b&gt;1 an&lt;/b&gt;" in page and "<b>1 an</b>" not in page
+    assert "3\u202f120,50\u00a0€" in page or "3 120,50" in page.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_a_wrong_line_is_shown_with_its_error_and_nothing_is_saved(world, staffed, as_role):
+    quote = services.quote_create(project=world.project_a, by=None)
+    before = list(quote.lines.values_list("label", "quantity", "unit_price"))
+    url = reverse("tracking_quote_lines", args=[world.project_a.pk, quote.pk])
+    http = as_role(world, "pm")
+    response = http.post(url, lines_post(quote, edits={0: {"quantity": "-2"}}, new={"label": "Recette", "quantity": "1",
+                                                                                      "unit_price": "400"}))
+    assert response.status_code == 400
+    assert "La quantité ne peut pas être négative." in response.content.decode()
+    assert list(quote.lines.values_list("label", "quantity", "unit_price")) == before
+    # A new line needs its quantity and price.
+    response = http.post(url, lines_post(quote, new={"label": "Recette"}))
+    assert response.status_code == 400 and quote.lines.count() == 2
+    # Deleting every line is refused: a quote keeps at least one.
+    response = http.post(url, lines_post(quote, delete=(0, 1)))
+    assert response.status_code == 400 and "Un devis garde au moins une ligne." in response.content.decode()
+    assert list(quote.lines.values_list("label", "quantity", "unit_price")) == before
+
+
+def test_the_lines_of_a_sent_quote_cannot_be_changed(world, staffed, as_role):
+    quote = services.quote_create(project=world.project_a, by=None)
+    services.quote_set_status(quote=quote, status="sent", by=None)
+    before = list(quote.lines.values_list("label", "quantity", "unit_price"))
+    http = as_role(world, "pm")
+    detail = reverse("tracking_quote", args=[world.project_a.pk, quote.pk])
+    assert "Modifier les lignes" not in http.get(detail).content.decode()
+    url = reverse("tracking_quote_lines", args=[world.project_a.pk, quote.pk])
+    response = http.post(url, lines_post(quote, edits={0: {"unit_price": "1"}}), follow=True)
+    assert "plus un brouillon" in response.content.decode()
+    assert list(quote.lines.values_list("label", "quantity", "unit_price")) == before
+
+
+def test_a_line_of_another_quote_cannot_be_edited_through_this_one(world, staffed, as_role):
+    quote = services.quote_create(project=world.project_a, by=None)
+    other = services.quote_create(project=world.project_a, by=None)
+    foreign = other.lines.first()
+    data = lines_post(quote, edits={0: {"id": str(foreign.pk), "unit_price": "1"}})
+    as_role(world, "pm").post(reverse("tracking_quote_lines", args=[world.project_a.pk, quote.pk]), data)
+    # Django's formset takes an id outside the quote's lines for a new line: the other quote's
+    # line is left as it was.
+    price = foreign.unit_price
+    foreign.refresh_from_db()
+    assert (foreign.unit_price, foreign.quote_id) == (price, other.pk)
+    assert list(other.lines.values_list("unit_price", flat=True)) == [price, Decimal("450.00")]
+
+
+def test_only_the_project_managers_edit_quote_lines(world, staffed, status_row):
+    quote = services.quote_create(project=world.project_a, by=None)
+    url = reverse("tracking_quote_lines", args=[world.project_a.pk, quote.pk])
+    data = lines_post(quote, edits={0: {"unit_price": "1"}})
+    codes = status_row(world, "POST", url, data)
+    assert codes[:1] == [302] and codes[3:] == [403, 403, 404, 404]
+    assert quote.lines.get(order=0).unit_price == Decimal("1.00")  # the admin and the pm may
+
+
 # --------------------------------------------------------------------------- status reports
 
 
