@@ -14,6 +14,7 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 
 from jalon.jobs.models import JobProgress
+from jalon.people.models import Absence
 from jalon.planning.models import PlanRun
 from jalon.projects.models import Dependency, Project
 from jalon.specs.models import Requirement, SpecVersion
@@ -51,6 +52,8 @@ LagDays = Annotated[int, Field(ge=-1000, le=1000)]
 ProjectType = choice(Project.Type)
 ProjectStatus = choice(Project.Status)
 LinkType = choice(Dependency.Type)
+AbsenceKind = choice(Absence.Kind)
+Note = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
 
 
 class Error(Schema):
@@ -267,6 +270,35 @@ class PersonWithRatesOut(PersonOut):
 
     daily_rate: Decimal
     daily_cost: Decimal
+
+
+class AbsenceOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    start: dt.date
+    end: dt.date
+    start_afternoon: bool
+    end_morning: bool
+    note: str
+
+
+class AbsenceCreate(Schema):
+    start: Day = Field(description="Premier jour d'absence.")
+    end: Day = Field(description="Dernier jour d'absence (inclus).")
+    kind: AbsenceKind = Absence.Kind.PAID_LEAVE.value
+    start_afternoon: bool = Field(False, description="Le premier jour, seul l'après-midi est posé.")
+    end_morning: bool = Field(False, description="Le dernier jour, seul le matin est posé.")
+    note: Note = ""
+
+
+class AbsenceUpdate(Schema):
+    start: Day | None = None
+    end: Day | None = None
+    kind: AbsenceKind | None = None
+    start_afternoon: bool | None = None
+    end_morning: bool | None = None
+    note: Note | None = None
 
 
 class SkillOut(Schema):

@@ -13,8 +13,17 @@ from django.test import Client
 
 from jalon.api.services import token_create
 from jalon.jobs.models import JobProgress
-from jalon.projects.models import Project, Task
-from tests.factories import make_client, make_dependency, make_person, make_phase, make_project, make_task
+from jalon.people.models import Person, PersonSkill
+from jalon.projects.models import Project, Task, TaskSkill
+from tests.factories import (
+    make_client,
+    make_dependency,
+    make_person,
+    make_phase,
+    make_project,
+    make_skill,
+    make_task,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +128,52 @@ def test_people_filter_by_skill(world, as_api):
     skill_id = as_api("pm").get("/api/skills")["items"][0]["id"]
     people = as_api("pm").get(f"/api/people?skill={skill_id}")["items"]
     assert [(p["first_name"], p["skills"][0]["level"]) for p in people] == [("Denis", 4)]
+
+
+def test_a_manager_records_an_absence_that_the_next_plan_works_around(world, as_api):
+    # Mockups need a designer, and Mona is the only one.
+    org = world.project_a.organisation
+    design = make_skill(org, "Design UI")
+    PersonSkill.objects.create(person=Person.objects.get(first_name="Mona"), skill=design, level=4)
+    TaskSkill.objects.create(task=Task.objects.get(name="Maquettes"), skill=design, min_level=3)
+    api = as_api("pm")
+    mona = next(p for p in api.get("/api/people")["items"] if p["first_name"] == "Mona")
+    before = api.call("POST", f"/api/projects/{world.project_a.pk}/plan")[1]
+    mockups = next(t for t in before["tasks"] if t["name"] == "Maquettes")
+    status, absence = api.call("POST", f"/api/people/{mona['id']}/absences",
+                               {"start": mockups["start"], "end": mockups["finish"], "kind": "training",
+                                "note": "Formation <Figma>"})
+    assert status == 201, absence
+    assert (absence["kind"], absence["start"], absence["note"]) == ("training", mockups["start"], "Formation <Figma>")
+    assert api.get(f"/api/people/{mona['id']}/absences")["items"] == [absence]
+    after = api.call("POST", f"/api/projects/{world.project_a.pk}/plan")[1]
+    moved = next(t for t in after["tasks"] if t["name"] == "Maquettes")
+    assert moved["start"] > mockups["finish"]
+    status, changed = api.call("PATCH", f"/api/absences/{absence['id']}", {"end_morning": True})
+    assert (status, changed["end_morning"], changed["start"]) == (200, True, absence["start"])
+    assert api.call("DELETE", f"/api/absences/{absence['id']}")[0] == 204
+    assert api.get(f"/api/people/{mona['id']}/absences")["count"] == 0
+
+
+def test_absence_dates_are_checked_together_and_nulls_refused(world, as_api):
+    api = as_api("pm")
+    mona = next(p for p in api.get("/api/people")["items"] if p["first_name"] == "Mona")
+    url = f"/api/people/{mona['id']}/absences"
+    status, data = api.call("POST", url, {"start": "2030-03-08", "end": "2030-03-04"})
+    assert status == 422
+    assert _messages(data) == {"end": "La fin de l'absence (04/03/2030) précède son début (08/03/2030)."}
+    status, data = api.call("POST", url, {"start": "2030-03-04", "end": "2030-03-04", "start_afternoon": True,
+                                          "end_morning": True})
+    assert status == 422 and "à la fois commencer l'après-midi et finir à midi" in json.dumps(data, ensure_ascii=False)
+    status, data = api.call("POST", url, {"start": "2030-03-04", "end": "2030-03-05", "kind": "holiday"})
+    assert (status, data["detail"][0]["loc"]) == (422, ["body", "payload", "kind"])
+    status, absence = api.call("POST", url, {"start": "2030-03-04", "end": "2030-03-05"})
+    assert (status, absence["kind"]) == (201, "paid_leave")
+    status, data = api.call("PATCH", f"/api/absences/{absence['id']}", {"start": "2030-03-09"})
+    assert status == 422 and "end" in _messages(data)
+    status, data = api.call("PATCH", f"/api/absences/{absence['id']}", {"start": None})
+    assert status == 422 and "start" in _messages(data)
+    assert api.get(f"/api/absences/{absence['id']}")["start"] == "2030-03-04"
 
 
 # --- writes: creation, optimistic locking, validation -----------------------------------------

@@ -1,6 +1,7 @@
-"""The team (people and skills) and the clients.
+"""The team (people, their absences, skills) and the clients.
 
-People and skills are the agency's: admins, managers and members read them, clients get a 403.
+People, absences and skills are the agency's: admins, managers and members read them, clients
+get a 403; admins and managers record absences, which the planner then works around.
 Daily rates and costs are for admins and managers only, as on the team pages. Clients: the
 agency's people see all of the organisation's; a client user sees only their own."""
 
@@ -8,14 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from jalon.api.pagination import Page, PageQuery, paginate
 from jalon.api.permissions import get_visible, require_team, user_of
-from jalon.api.routers.common import READ_ERRORS, responses
+from jalon.api.routers.common import READ_ERRORS, WRITE_ERRORS, responses
 from jalon.api.schemas import (
+    AbsenceCreate,
+    AbsenceOut,
+    AbsenceUpdate,
     ClientOut,
     Error,
     Id,
@@ -25,7 +29,8 @@ from jalon.api.schemas import (
     SkillOut,
 )
 from jalon.api.selectors import clients_visible_to, people_of
-from jalon.people.models import Person, Skill
+from jalon.people import services as people_services
+from jalon.people.models import Absence, Person, Skill
 from jalon.people.permissions import can_see_rates
 from jalon.projects.models import Client
 
@@ -67,6 +72,50 @@ def person_list(request: HttpRequest, filters: Query[PeopleFilters], page: Query
 def person_detail(request: HttpRequest, person_id: Id) -> PersonOut:
     user = require_team(request)
     return person_out(get_visible(people_of(user), person_id), with_rates=can_see_rates(user))
+
+
+# --- absences ----------------------------------------------------------------------------------
+
+
+def _absences_of(request: HttpRequest, *, write: bool = False) -> QuerySet[Absence]:
+    user = require_team(request, write=write)
+    return Absence.objects.filter(person__organisation_id=user.organisation_id).select_related("person")
+
+
+@router.get("/people/{person_id}/absences", response=responses(200, Page[AbsenceOut], TEAM_ERRORS))
+def absence_list(request: HttpRequest, person_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
+    """A person's absences, oldest first."""
+    person = get_visible(people_of(require_team(request)), person_id)
+    return paginate(person.absences.order_by("start", "pk"), page)
+
+
+@router.post("/people/{person_id}/absences", response=responses(201, AbsenceOut, WRITE_ERRORS))
+def absence_create(request: HttpRequest, person_id: Id, payload: AbsenceCreate) -> Status[Absence]:
+    """Record an absence (leave, RTT, training…); the next planning works around it."""
+    person = get_visible(people_of(require_team(request, write=True)), person_id)
+    absence = Absence(person=person, **payload.dict())
+    return Status(201, people_services.absence_save(absence=absence))
+
+
+@router.get("/absences/{absence_id}", response=responses(200, AbsenceOut, TEAM_ERRORS))
+def absence_detail(request: HttpRequest, absence_id: Id) -> Absence:
+    return get_visible(_absences_of(request), absence_id)
+
+
+@router.patch("/absences/{absence_id}", response=responses(200, AbsenceOut, WRITE_ERRORS))
+def absence_update(request: HttpRequest, absence_id: Id, payload: AbsenceUpdate) -> Absence:
+    """Change some fields of an absence; the dates are checked together (the end may not
+    precede the start)."""
+    absence = get_visible(_absences_of(request, write=True), absence_id)
+    for name, value in payload.dict(exclude_unset=True).items():
+        setattr(absence, name, value)  # a null is refused by the model's checks, naming the field
+    return people_services.absence_save(absence=absence)
+
+
+@router.delete("/absences/{absence_id}", response=responses(204, None, WRITE_ERRORS))
+def absence_delete(request: HttpRequest, absence_id: Id) -> Status[None]:
+    people_services.absence_delete(absence=get_visible(_absences_of(request, write=True), absence_id))
+    return Status(204, None)
 
 
 @router.get("/skills", response=responses(200, Page[SkillOut], TEAM_ERRORS))
