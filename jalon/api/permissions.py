@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from jalon.accounts.models import User
 from jalon.people.permissions import can_edit_team, can_view_team
 from jalon.planning.permissions import can_plan
-from jalon.projects.models import Dependency, Phase, Project, Task
+from jalon.projects.models import Deliverable, Dependency, Phase, Project, Task
 from jalon.projects.permissions import can_create_project, can_edit_project
 from jalon.projects.selectors import projects_visible_to
 
@@ -81,6 +81,14 @@ def phase_for(request: HttpRequest, pk: int, *, write: bool = False) -> Phase:
     if write and not can_edit_project(user_of(request), phase.project):
         raise forbidden()
     return phase
+
+
+def deliverable_for(request: HttpRequest, pk: int, *, write: bool = False) -> Deliverable:
+    visible = Deliverable.objects.filter(project__in=projects_visible_to(user_of(request)))
+    deliverable = get_visible(visible.select_related("project"), pk)
+    if write and not can_edit_project(user_of(request), deliverable.project):
+        raise forbidden()
+    return deliverable
 
 
 def dependency_for(request: HttpRequest, pk: int, *, write: bool = False) -> Dependency:

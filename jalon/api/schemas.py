@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from jalon.jobs.models import JobProgress
 from jalon.people.models import Absence
 from jalon.planning.models import PlanRun
-from jalon.projects.models import Dependency, Project
+from jalon.projects.models import Deliverable, Dependency, Project
 from jalon.specs.models import Requirement, SpecVersion
 
 MAX_ID = 2**63 - 1  # BIGINT, on SQLite and PostgreSQL alike
@@ -236,6 +236,31 @@ class DependencyCreate(Schema):
     successor_id: Id
     type: LinkType = Dependency.Type.FS.value
     lag_days: LagDays = 0
+
+
+class DeliverableOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    description: str
+    task_id: int | None = Field(description="La tâche ou le jalon qui le produit.")
+    due_date: dt.date | None
+    status: str = Field(description="planned, delivered, accepted (recette du client) ou rejected.")
+    requirement_ids: list[int] = Field(description="Les exigences du cahier des charges qu'il couvre.")
+
+
+class DeliverableCreate(Schema):
+    name: Name
+    description: LongText = ""
+    task_id: Id | None = None
+    due_date: Day | None = None
+
+
+class DeliverableUpdate(Schema):
+    name: Name | None = None
+    description: LongText | None = None
+    task_id: Id | None = None
+    due_date: Day | None = None
 
 
 # --- team and clients ------------------------------------------------------------------------

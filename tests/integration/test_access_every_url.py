@@ -381,6 +381,13 @@ CASES: list[Case] = [
         {"predecessor_id": Ref("task"), "successor_id": Ref("build_task")}),
     api("GET", "dependency_detail", API_READ, dependency_id=Ref("dependency")),
     api("DELETE", "dependency_delete", api_write(204), dependency_id=Ref("dependency")),
+    api("GET", "deliverable_list", API_READ, project_id=PROJECT),
+    api("POST", "deliverable_create", api_write(201), {"name": "Charte graphique"}, project_id=PROJECT),
+    api("GET", "deliverable_detail", API_READ, deliverable_id=Ref("deliverable")),
+    api("PATCH", "deliverable_update", api_write(200), {"due_date": "2030-02-01"}, deliverable_id=Ref("deliverable")),
+    # Already delivered in this world: handing it over again is refused, with the reason.
+    api("POST", "deliverable_deliver", api_write(422), deliverable_id=Ref("deliverable")),
+    api("DELETE", "deliverable_delete", api_write(204), deliverable_id=Ref("deliverable")),
     api("POST", "plan", api_write(200), project_id=PROJECT),
     api("GET", "job_detail", API_READ, job_id=Ref("plan_check_job")),
     api("GET", "spec_version_list", API_READ, project_id=PROJECT),

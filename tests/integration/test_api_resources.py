@@ -176,6 +176,39 @@ def test_absence_dates_are_checked_together_and_nulls_refused(world, as_api):
     assert api.get(f"/api/absences/{absence['id']}")["start"] == "2030-03-04"
 
 
+def test_deliverables_are_created_tied_to_a_task_handed_over_and_read_by_the_client(world, as_api):
+    api = as_api("pm")
+    mockups = Task.objects.get(name="Maquettes")
+    url = f"/api/projects/{world.project_a.pk}/deliverables"
+    status, made = api.call("POST", url, {"name": "Maquettes <HD>", "task_id": mockups.pk, "due_date": "2030-01-18"})
+    assert status == 201, made
+    assert (made["name"], made["task_id"], made["status"], made["requirement_ids"]) == (
+        "Maquettes <HD>", mockups.pk, "planned", [])
+    status, moved = api.call("PATCH", f"/api/deliverables/{made['id']}", {"due_date": "2030-01-25", "task_id": None})
+    assert (status, moved["due_date"], moved["task_id"], moved["name"]) == (200, "2030-01-25", None, "Maquettes <HD>")
+    status, handed = api.call("POST", f"/api/deliverables/{made['id']}/deliver")
+    assert (status, handed["status"]) == (200, "delivered")
+    status, again = api.call("POST", f"/api/deliverables/{made['id']}/deliver")
+    assert status == 422 and "est déjà « Livré »" in json.dumps(again, ensure_ascii=False)
+    # The client follows the acceptance of their project's deliverables; cannot change them.
+    client = as_api("client_a")
+    assert [d["status"] for d in client.get(url)["items"]] == ["delivered"]
+    assert client.call("PATCH", f"/api/deliverables/{made['id']}", {"name": "x"})[0] == 403
+    assert as_api("client_b").call("GET", f"/api/deliverables/{made['id']}")[0] == 404
+    assert api.call("DELETE", f"/api/deliverables/{made['id']}")[0] == 204
+    assert api.get(url)["count"] == 0
+
+
+def test_a_deliverable_takes_only_a_task_of_its_own_project(world, as_api):
+    api = as_api("pm")
+    foreign = make_task(world.project_b, "Fiche produit")
+    status, data = api.call("POST", f"/api/projects/{world.project_a.pk}/deliverables",
+                            {"name": "Maquettes", "task_id": foreign.pk})
+    assert status == 422 and "task" in _messages(data)
+    status, data = api.call("POST", f"/api/projects/{world.project_a.pk}/deliverables", {"name": ""})
+    assert (status, data["detail"][0]["loc"]) == (422, ["body", "payload", "name"])
+
+
 # --- writes: creation, optimistic locking, validation -----------------------------------------
 
 

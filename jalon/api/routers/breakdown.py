@@ -1,4 +1,5 @@
-"""The breakdown: phases, tasks and milestones, and the dependencies between tasks.
+"""The breakdown: phases, tasks and milestones, the dependencies between tasks, and the
+deliverables (livrables) the tasks produce.
 
 Reading follows the project (whoever sees it); writing needs the right to edit it (its manager,
 the organisation's admins). The model rules apply as in the editor: a link that would close a
@@ -14,6 +15,7 @@ from ninja import Query, Router, Status
 
 from jalon.api.pagination import Page, PageQuery, paginate
 from jalon.api.permissions import (
+    deliverable_for,
     dependency_for,
     forbidden,
     phase_for,
@@ -24,6 +26,9 @@ from jalon.api.permissions import (
 )
 from jalon.api.routers.common import WRITE_ERRORS, rename_ids, resolve_id, responses
 from jalon.api.schemas import (
+    DeliverableCreate,
+    DeliverableOut,
+    DeliverableUpdate,
     DependencyCreate,
     DependencyOut,
     Id,
@@ -37,7 +42,8 @@ from jalon.api.schemas import (
 )
 from jalon.api.services import task_create, task_update
 from jalon.projects import breakdown
-from jalon.projects.models import Assignment, Dependency, Phase, Project, Task
+from jalon.portal.services import deliverable_mark_delivered
+from jalon.projects.models import Assignment, Deliverable, Dependency, Phase, Project, Task
 from jalon.projects.permissions import can_edit_project
 
 router = Router(tags=["découpage"])
@@ -177,3 +183,64 @@ def dependency_delete(request: HttpRequest, dependency_id: Id) -> Status[None]:
     return Status(204, None)
 
 
+
+
+# --- deliverables ----------------------------------------------------------------------------
+
+
+def deliverable_out(deliverable: Deliverable) -> dict[str, Any]:
+    fields = DeliverableOut.model_fields.keys() - {"requirement_ids"}
+    return {**{name: getattr(deliverable, name) for name in fields},
+            "requirement_ids": sorted(r.pk for r in deliverable.requirements.all())}
+
+
+def _with_requirements(deliverables: QuerySet[Deliverable]) -> QuerySet[Deliverable]:
+    return deliverables.prefetch_related("requirements")
+
+
+@router.get("/projects/{project_id}/deliverables", response=responses(200, Page[DeliverableOut]))
+def deliverable_list(request: HttpRequest, project_id: Id, page: Query[PageQuery]) -> dict[str, Any]:
+    """The project's deliverables by due date, with their acceptance status and the
+    requirements they cover."""
+    project = project_for(request, project_id)
+    deliverables = _with_requirements(Deliverable.objects.filter(project=project))
+    return paginate(deliverables.order_by("due_date", "name", "pk"), page, deliverable_out)
+
+
+@router.post("/projects/{project_id}/deliverables", response=responses(201, DeliverableOut, WRITE_ERRORS))
+def deliverable_create(request: HttpRequest, project_id: Id, payload: DeliverableCreate) -> Status[dict[str, Any]]:
+    project = project_for(request, project_id, write=True)
+    task = resolve_id(Task.objects.filter(project=project), payload.task_id, "task", "Tâche")
+    fields = rename_ids(payload.dict(), {"task": task})
+    deliverable = breakdown.deliverable_add(deliverable=Deliverable(project=project, **fields))
+    return Status(201, deliverable_out(deliverable))
+
+
+@router.get("/deliverables/{deliverable_id}", response=responses(200, DeliverableOut))
+def deliverable_detail(request: HttpRequest, deliverable_id: Id) -> dict[str, Any]:
+    return deliverable_out(deliverable_for(request, deliverable_id))
+
+
+@router.patch("/deliverables/{deliverable_id}", response=responses(200, DeliverableOut, WRITE_ERRORS))
+def deliverable_update(request: HttpRequest, deliverable_id: Id, payload: DeliverableUpdate) -> dict[str, Any]:
+    """Change the fields sent (`task_id: null` detaches it from its task). The status moves on
+    through `deliver` and the client's acceptance in the portal, not here."""
+    deliverable = deliverable_for(request, deliverable_id, write=True)
+    data = payload.dict(exclude_unset=True)
+    task = resolve_id(Task.objects.filter(project=deliverable.project), data.get("task_id"), "task", "Tâche")
+    for name, value in rename_ids(data, {"task": task}).items():
+        setattr(deliverable, name, value)
+    return deliverable_out(breakdown.deliverable_add(deliverable=deliverable))
+
+
+@router.post("/deliverables/{deliverable_id}/deliver", response=responses(200, DeliverableOut, WRITE_ERRORS))
+def deliverable_deliver(request: HttpRequest, deliverable_id: Id) -> dict[str, Any]:
+    """Hand the deliverable over for the client's acceptance (recette), again after a rejection."""
+    deliverable = deliverable_for(request, deliverable_id, write=True)
+    return deliverable_out(deliverable_mark_delivered(deliverable=deliverable))
+
+
+@router.delete("/deliverables/{deliverable_id}", response=responses(204, None, WRITE_ERRORS))
+def deliverable_delete(request: HttpRequest, deliverable_id: Id) -> Status[None]:
+    breakdown.task_link_remove(item=deliverable_for(request, deliverable_id, write=True))
+    return Status(204, None)
