@@ -390,6 +390,12 @@ class PlannedTaskOut(Schema):
     assignee_ids: list[int]
 
 
+class AssignmentOut(Schema):
+    person_id: int
+    full_name: str
+    pinned: bool = Field(description="Imposé par le chef de projet : le planificateur le garde.")
+
+
 class PlanOut(Schema):
     run_id: int
     method: str

@@ -209,6 +209,33 @@ def test_a_deliverable_takes_only_a_task_of_its_own_project(world, as_api):
     assert (status, data["detail"][0]["loc"]) == (422, ["body", "payload", "name"])
 
 
+def test_a_manager_imposes_a_person_that_the_next_plans_keep(world, as_api):
+    org = world.project_a.organisation
+    design = make_skill(org, "Design UI")
+    mona = Person.objects.get(first_name="Mona")
+    PersonSkill.objects.create(person=mona, skill=design, level=4)
+    denis = make_person(org, "Denis", skills={"Design UI": 5})
+    mockups = Task.objects.get(name="Maquettes")
+    TaskSkill.objects.create(task=mockups, skill=design, min_level=3)
+    api = as_api("pm")
+    status, rows = api.call("PUT", f"/api/tasks/{mockups.pk}/assignments/{denis.pk}")
+    assert status == 200, rows
+    assert {(r["full_name"], r["pinned"]) for r in rows} >= {("Denis Test", True)}
+    api.call("POST", f"/api/projects/{world.project_a.pk}/plan")
+    assert [(r["person_id"], r["pinned"]) for r in api.get(f"/api/tasks/{mockups.pk}/assignments")] == [(denis.pk, True)]
+    # One seat, already imposed: a second person is refused with the reason.
+    status, data = api.call("PUT", f"/api/tasks/{mockups.pk}/assignments/{mona.pk}")
+    assert status == 422 and "déjà 1 personne(s) imposée(s)" in json.dumps(data, ensure_ascii=False)
+    status, rows = api.call("DELETE", f"/api/tasks/{mockups.pk}/assignments/{denis.pk}")
+    assert (status, rows) == (200, [{"person_id": denis.pk, "full_name": "Denis Test", "pinned": False}])
+    # A task that needs no skill needs nobody: nothing to impose.
+    review = Task.objects.get(name="Validation des maquettes")
+    status, data = api.call("PUT", f"/api/tasks/{review.pk}/assignments/{mona.pk}")
+    assert status == 422 and "ne demande aucune compétence" in json.dumps(data, ensure_ascii=False)
+    outsider = make_person(world.outsider_project.organisation, "Rival", skills={"Design UI": 5})
+    assert api.call("PUT", f"/api/tasks/{mockups.pk}/assignments/{outsider.pk}")[0] == 404
+
+
 # --- writes: creation, optimistic locking, validation -----------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Planning through the API: plan a project now (heuristic), or queue an optimisation and
-follow its progress. Planning needs the right to edit the project, as the Planifier button."""
+follow its progress; see who works on a task and impose a person on it. Planning needs the
+right to edit the project, as the Planifier button."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Status
 
-from jalon.api.permissions import get_visible, project_for, require_plan, user_of
+from jalon.api.permissions import get_visible, project_for, require_plan, task_for, user_of
 from jalon.api.routers.common import WRITE_ERRORS, responses
-from jalon.api.schemas import Id, JobOut, PlanOut, PlanQuery
+from jalon.api.schemas import AssignmentOut, Id, JobOut, PlanOut, PlanQuery
 from jalon.jobs.models import JobProgress
 from jalon.planning.models import PlanRun
-from jalon.planning.services import PlanOutcome, plan_optimize_enqueue, project_plan
-from jalon.projects.models import Assignment, Project
+from jalon.people.models import Person
+from jalon.planning.services import PlanOutcome, plan_optimize_enqueue, project_plan, task_pin, task_unpin_person
+from jalon.projects.models import Assignment, Project, Task
 from jalon.projects.selectors import projects_visible_to
 
 router = Router(tags=["planification"])
@@ -73,3 +75,37 @@ def job_detail(request: HttpRequest, job_id: Id) -> dict[str, Any]:
         project__isnull=True, requested_by=user
     )
     return job_out(get_visible(jobs, job_id))
+
+
+# --- who works on a task ------------------------------------------------------------------------
+
+
+def _assignments(task: Task) -> list[dict[str, Any]]:
+    rows = Assignment.objects.filter(task=task).select_related("person").order_by("person__first_name", "person__pk")
+    return [{"person_id": a.person_id, "full_name": a.person.full_name, "pinned": a.pinned} for a in rows]
+
+
+@router.get("/tasks/{task_id}/assignments", response=responses(200, list[AssignmentOut]))
+def assignment_list(request: HttpRequest, task_id: Id) -> list[dict[str, Any]]:
+    """The people on the task: chosen by the last plan, or imposed (`pinned`)."""
+    return _assignments(task_for(request, task_id))
+
+
+@router.put("/tasks/{task_id}/assignments/{person_id}", response=responses(200, list[AssignmentOut], WRITE_ERRORS))
+def assignment_pin(request: HttpRequest, task_id: Id, person_id: Id) -> list[dict[str, Any]]:
+    """Impose a person on the task; the next plans keep them. Refused (422, with the reason) when
+    the task needs no skill, the person holds none of its skills at the level asked, or its
+    head count is already imposed."""
+    task = task_for(request, task_id, write=True)
+    person = get_visible(Person.objects.filter(organisation_id=task.project.organisation_id), person_id)
+    task_pin(task=task, by=user_of(request), start=task.pinned_start, person=person)
+    return _assignments(task)
+
+
+@router.delete("/tasks/{task_id}/assignments/{person_id}", response=responses(200, list[AssignmentOut], WRITE_ERRORS))
+def assignment_unpin(request: HttpRequest, task_id: Id, person_id: Id) -> list[dict[str, Any]]:
+    """No longer impose the person: they stay on the task until the next plan chooses."""
+    task = task_for(request, task_id, write=True)
+    person = get_visible(Person.objects.filter(organisation_id=task.project.organisation_id), person_id)
+    task_unpin_person(task=task, person=person)
+    return _assignments(task)
