@@ -137,3 +137,16 @@ class PlanRun(models.Model):
     @property
     def saved(self) -> bool:
         return self.outcome == self.Outcome.SAVED
+
+    @property
+    def proven_optimal(self) -> bool:
+        """The engine proved that no plan does better on the objective."""
+        return self.engine_status == "optimal"
+
+    @property
+    def makespan_gap(self) -> float | None:
+        """How far, at most, the plan's duration is above the shortest possible one, in % of it
+        (from the lower bound the engine proved); None when there is no bound or no duration."""
+        if not self.makespan_days or self.lower_bound_days is None:
+            return None
+        return max(0, self.makespan_days - self.lower_bound_days) * 100 / self.makespan_days

@@ -102,6 +102,30 @@ def test_planifier_shows_the_outcome_and_french_reasons_on_the_planning_page(wor
     page = response.content.decode()
     assert "Planning calculé et enregistré : fin le 11/01/2030." in page
     assert "« Validation des maquettes » finira le 11/01/2030, 3 jours ouvrés après son échéance du 08/01/2030" in page
+    # One chain of 5 days: the plan is as short as can be, and the page says it is proven.
+    assert "Durée la plus courte possible (prouvé)" in page
+
+
+def test_a_run_says_how_far_its_duration_may_be_from_the_shortest_possible(world):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from jalon.planning.models import PlanRun
+
+    run = PlanRun.objects.create(project=world.project_a, method="optimize", outcome="saved", engine_status="feasible",
+                                 makespan_days=50, lower_bound_days=44, lateness_days=0, finish_date=dt.date(2030, 3, 15))
+    assert run.makespan_gap == 12.0 and not run.proven_optimal
+    card = render_to_string("planning/_run.html", {"run": run})
+    assert "Au plus 12 % au-dessus de la durée la plus courte possible (au moins 44 jours ouvrés)" in card
+    with translation.override("en"):
+        english = render_to_string("planning/_run.html", {"run": run})
+    assert "At most 12 % above the shortest possible duration (at least 44 working days)" in english
+    run.engine_status, run.lower_bound_days = "optimal", 50
+    assert "Durée la plus courte possible (prouvé)" in render_to_string("planning/_run.html", {"run": run})
+    run.objective = "lateness"
+    assert "Optimum prouvé pour l'objectif choisi" in render_to_string("planning/_run.html", {"run": run})
+    run.engine_status, run.lower_bound_days = "feasible", 44
+    assert "Qualité" not in render_to_string("planning/_run.html", {"run": run})  # the bound is on the duration only
 
 
 def test_the_pin_form_offers_only_qualified_people_and_the_htmx_post_returns_the_row(world, as_role):
