@@ -4,7 +4,7 @@ not revealed), 403 when they see it but may not do this, 401 (ninja) when nobody
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -75,29 +75,33 @@ def task_for(request: HttpRequest, pk: int, *, write: bool = False) -> Task:
     return task
 
 
-def phase_for(request: HttpRequest, pk: int, *, write: bool = False) -> Phase:
-    visible = Phase.objects.filter(project__in=projects_visible_to(user_of(request)))
-    phase = get_visible(visible.select_related("project"), pk)
-    if write and not can_edit_project(user_of(request), phase.project):
+def _of_visible_project(
+    request: HttpRequest, queryset: QuerySet[M], pk: int, *, write: bool, via: str = "project"
+) -> M:
+    """A record seen through its project (reached by the lookup `via`): 404 when the project is
+    hidden from the user; with `write`, 403 unless they may edit that project."""
+    user = user_of(request)
+    visible = queryset.filter(**{f"{via}__in": projects_visible_to(user)}).select_related(via)
+    record = get_visible(visible, pk)
+    project: Any = record
+    for step in via.split("__"):
+        project = getattr(project, step)
+    if write and not can_edit_project(user, project):
         raise forbidden()
-    return phase
+    return record
+
+
+def phase_for(request: HttpRequest, pk: int, *, write: bool = False) -> Phase:
+    return _of_visible_project(request, Phase.objects.all(), pk, write=write)
 
 
 def deliverable_for(request: HttpRequest, pk: int, *, write: bool = False) -> Deliverable:
-    visible = Deliverable.objects.filter(project__in=projects_visible_to(user_of(request)))
-    deliverable = get_visible(visible.select_related("project"), pk)
-    if write and not can_edit_project(user_of(request), deliverable.project):
-        raise forbidden()
-    return deliverable
+    return _of_visible_project(request, Deliverable.objects.all(), pk, write=write)
 
 
 def dependency_for(request: HttpRequest, pk: int, *, write: bool = False) -> Dependency:
     """A link is seen through its successor's project, the one whose editor owns it."""
-    visible = Dependency.objects.filter(successor__project__in=projects_visible_to(user_of(request)))
-    dependency = get_visible(visible.select_related("successor__project"), pk)
-    if write and not can_edit_project(user_of(request), dependency.successor.project):
-        raise forbidden()
-    return dependency
+    return _of_visible_project(request, Dependency.objects.all(), pk, write=write, via="successor__project")
 
 
 def require_team(request: HttpRequest, *, write: bool = False) -> User:
