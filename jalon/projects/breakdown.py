@@ -386,7 +386,8 @@ def dependency_add(*, dependency: Dependency) -> Dependency:
         return _save_valid(dependency)  # type: ignore[return-value]
 
 
-def deliverable_add(*, deliverable: Deliverable) -> Deliverable:
+def deliverable_save(*, deliverable: Deliverable) -> Deliverable:
+    """Create or update a deliverable; its task must be of its project."""
     with transaction.atomic():
         return _save_valid(deliverable)  # type: ignore[return-value]
 

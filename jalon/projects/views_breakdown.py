@@ -453,7 +453,7 @@ def deliverable_create(request: HttpRequest, pk: int, task_pk: int) -> HttpRespo
     form = DeliverableForm(data, project=project, auto_id=f"id_t{task.pk}_deliv_%s")
     if not form.is_valid():
         return _after_link_change(request, project, task.pk, deliverable_form=form)
-    breakdown.deliverable_add(deliverable=form.save(commit=False))
+    breakdown.deliverable_save(deliverable=form.save(commit=False))
     form.save_m2m()
     return _after_link_change(request, project, task.pk)
 

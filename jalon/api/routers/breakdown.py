@@ -183,8 +183,6 @@ def dependency_delete(request: HttpRequest, dependency_id: Id) -> Status[None]:
     return Status(204, None)
 
 
-
-
 # --- deliverables ----------------------------------------------------------------------------
 
 
@@ -212,7 +210,7 @@ def deliverable_create(request: HttpRequest, project_id: Id, payload: Deliverabl
     project = project_for(request, project_id, write=True)
     task = resolve_id(Task.objects.filter(project=project), payload.task_id, "task", "Tâche")
     fields = rename_ids(payload.dict(), {"task": task})
-    deliverable = breakdown.deliverable_add(deliverable=Deliverable(project=project, **fields))
+    deliverable = breakdown.deliverable_save(deliverable=Deliverable(project=project, **fields))
     return Status(201, deliverable_out(deliverable))
 
 
@@ -230,7 +228,7 @@ def deliverable_update(request: HttpRequest, deliverable_id: Id, payload: Delive
     task = resolve_id(Task.objects.filter(project=deliverable.project), data.get("task_id"), "task", "Tâche")
     for name, value in rename_ids(data, {"task": task}).items():
         setattr(deliverable, name, value)
-    return deliverable_out(breakdown.deliverable_add(deliverable=deliverable))
+    return deliverable_out(breakdown.deliverable_save(deliverable=deliverable))
 
 
 @router.post("/deliverables/{deliverable_id}/deliver", response=responses(200, DeliverableOut, WRITE_ERRORS))
