@@ -86,8 +86,8 @@ def _race(forwards: CpSatModel, backwards: CpSatModel, *, time_limit: float, wor
     the workers each; the first proof stops the other search. Which direction is faster varies
     from instance to instance and cannot be told beforehand, so the race takes the faster of the
     two. PSPLIB j30, 10 s, 2 workers: 479 of 480 proven against 475-477 with both workers on the
-    forward problem; groups 13 and 29 (the hardest), in one sitting: 17 of 20 against 15
-    (docs/benchmarks.md)."""
+    forward problem; groups 13 and 29 (the hardest), in one sitting: 17 of 20 against 15; with
+    the conflict analysis of `model.INTEGER_CONFLICT_RESOLUTION`, all 480 (docs/benchmarks.md)."""
     share = max(1, workers // 2)
     outcomes: list[SolverOutcome | None] = [None, None]
     failures: list[BaseException] = []

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jalon.engine.cpsat as cpsat
+import jalon.engine.cpsat.model as cpsat_model
 from jalon.engine.cpsat.model import CpSatModel, SolverOutcome
 from jalon.engine.heuristic import schedule_heuristic
 from jalon.engine.model import (
@@ -106,6 +107,21 @@ def test_the_optimal_makespan_is_the_same_both_ways(problem: Problem) -> None:
     behind = cpsat.optimize(reverse(problem), time_limit=2.0, workers=1)
     assert ahead.status == behind.status == Status.OPTIMAL
     assert ahead.makespan == behind.makespan
+
+
+@settings(max_examples=15, deadline=None)
+@given(pool_problems())
+def test_the_integer_conflict_resolution_proves_the_same_optimum_as_the_boolean_one(problem: Problem) -> None:
+    # The single complete search uses an optional conflict analysis of CP-SAT: its proofs are
+    # checked against CP-SAT's default analysis (with the cumulatives' disjunctions) here.
+    proven = cpsat.optimize(problem, time_limit=2.0, workers=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cpsat_model, "INTEGER_CONFLICT_RESOLUTION", False)
+        patch.setattr(cpsat_model, "DISJUNCTIVE_IN_CUMULATIVE", True)
+        reference = cpsat.optimize(problem, time_limit=2.0, workers=1)
+    assert proven.status == reference.status == Status.OPTIMAL
+    assert proven.makespan == reference.makespan == proven.lower_bound
+    assert validate(problem, proven) == []
 
 
 def test_the_optimizer_races_both_directions_on_small_pool_problems(monkeypatch) -> None:
