@@ -26,12 +26,13 @@ _Bound = TypeVar("_Bound", int, float)
 # workers (PSPLIB j120: see docs/benchmarks.md), so it gets a share growing with the cube of the
 # size (0.05 s for 32 tasks, 0.4 s for 62, 3 s for 122), capped at 40 % of the limit.
 # Pool-only problems above PROOF_TASKS, where the compiled genetic search runs, get at least
-# MID_SIZE_HEURISTIC_SECONDS (or 30 % of a shorter limit): on the ten j60 instances left
-# unproven at 10 s, 3-4 s of it gave makespans 6-7 units lower in all than 0.4 s (1,029 and
-# 1,028 against 1,035; docs/benchmarks.md).
+# 30 % of the limit: on the ten j60 instances left unproven at 10 s, 3-4 s of it gave makespans
+# 6-7 units lower in all than 0.4 s (1,029 and 1,028 against 1,035); j120 at 60 s, 18 s instead
+# of 3 s, gave 1.00 % against 1.04 % (one run each, on a machine of varying speed;
+# docs/benchmarks.md).
 HEURISTIC_SHARE = 0.4
 HEURISTIC_SECONDS_PER_TASK_CUBED = 1.65e-6
-MID_SIZE_HEURISTIC_SECONDS, MID_SIZE_HEURISTIC_SHARE = 3.0, 0.3
+POOL_HEURISTIC_SHARE = 0.3
 # CP-SAT then runs in two phases: a complete search, which proves small instances optimal, for a
 # share of the time left that shrinks with the size ((PROOF_TASKS / tasks)², within the limits
 # below: all of it up to 32 tasks, a quarter at 62, a tenth from 100), then neighbourhood search
@@ -166,7 +167,7 @@ def _heuristic_budget(problem: Problem, time_limit: float) -> float:
     size = len(problem.tasks)
     seconds = HEURISTIC_SECONDS_PER_TASK_CUBED * size**3
     if size > PROOF_TASKS and not problem.people:
-        seconds = max(seconds, min(MID_SIZE_HEURISTIC_SECONDS, MID_SIZE_HEURISTIC_SHARE * time_limit))
+        seconds = max(seconds, POOL_HEURISTIC_SHARE * time_limit)
     return min(HEURISTIC_SHARE * time_limit, seconds)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from itertools import product
 from pathlib import Path
 
+import pytest
 from ortools.sat.python.cp_model import CpModel
 
-from jalon.engine.cpsat import _proof_alone, objective_key, optimize
+from jalon.engine.cpsat import _heuristic_budget, _proof_alone, objective_key, optimize
 from jalon.engine.cpsat.constraints import Constraints
 from jalon.engine.cpsat.model import CpSatModel
 from jalon.engine.cpsat.variables import Variables
@@ -173,3 +174,19 @@ def _brute_force_makespan(problem: Problem, horizon: int) -> int:
             best = makespan
     assert best is not None
     return best
+
+
+def test_the_genetic_search_gets_at_least_30_percent_of_the_limit_on_pool_problems_above_32_tasks() -> None:
+    def pool_problem(size: int) -> Problem:
+        return Problem([Task(f"t{j}", 1, demands={"R": 1}) for j in range(size)], [], [Pool("R", 2)])
+
+    assert _heuristic_budget(pool_problem(32), 10.0) < 0.1  # small: CP-SAT proves it at once
+    assert _heuristic_budget(pool_problem(62), 10.0) == pytest.approx(3.0)  # the cube rule alone: 0.4 s
+    assert _heuristic_budget(pool_problem(62), 60.0) == pytest.approx(18.0)
+    assert _heuristic_budget(pool_problem(200), 10.0) == pytest.approx(4.0)  # the cube rule, capped at 40 %
+    staffed = Problem(
+        [Task(f"t{j}", 1, skills=(SkillRequirement("dev"),)) for j in range(62)],
+        [],
+        people=[Person("ana", skills={"dev": 3})],
+    )
+    assert _heuristic_budget(staffed, 10.0) < 0.5  # people: the Python search keeps the cube rule
