@@ -28,8 +28,8 @@ _Bound = TypeVar("_Bound", int, float)
 # Pool-only problems above PROOF_TASKS, where the compiled genetic search runs, get at least
 # 30 % of the limit: on the ten j60 instances left unproven at 10 s, 3-4 s of it gave makespans
 # 6-7 units lower in all than 0.4 s (1,029 and 1,028 against 1,035); j120 at 60 s, 18 s instead
-# of 3 s, gave 1.00 % against 1.04 % (one run each, on a machine of varying speed;
-# docs/benchmarks.md).
+# of 3 s, gave 1.00 and 0.81 % against 1.04 % (15 instances; the machine's speed varied between
+# the runs: docs/benchmarks.md).
 HEURISTIC_SHARE = 0.4
 HEURISTIC_SECONDS_PER_TASK_CUBED = 1.65e-6
 POOL_HEURISTIC_SHARE = 0.3
