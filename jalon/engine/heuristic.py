@@ -159,6 +159,14 @@ _LOAD_STALL = 0.1
 _PYTHON_SECONDS_PER_TASK = 15e-6  # one pure-Python evaluation (3 passes), per task (j30-j120)
 
 
+def compiled_search_applies(problem: Problem) -> bool:
+    """Whether the compiled kernels of `fastsgs` can search this problem: pool-only problems
+    (no task needs people or has a pinned start) of three tasks or more."""
+    return len(problem.tasks) >= 3 and not any(
+        t.skills or t.pinned_people or t.pinned_start is not None for t in problem.tasks
+    )
+
+
 def _search_path(problem: Problem, time_budget: float | None, max_iterations: int | None) -> str:
     """"fast" to search with the compiled kernels of `fastsgs`, "python" for the pure-Python
     search, "hand-over" for the Python search while the kernels load in the background, then the
@@ -166,7 +174,7 @@ def _search_path(problem: Problem, time_budget: float | None, max_iterations: in
     compiled, and only when the pure-Python search would take longer than loading the kernels.
     Without a time budget the choice depends on the problem and the iteration cap alone (the
     kernels are then loaded on the spot), so seeded runs are the same in every process."""
-    if len(problem.tasks) < 3 or any(t.skills or t.pinned_people or t.pinned_start is not None for t in problem.tasks):
+    if not compiled_search_applies(problem):
         return "python"
     if time_budget is None:
         pays = max_iterations is None or max_iterations * len(problem.tasks) * _PYTHON_SECONDS_PER_TASK > _FAST_LOAD_SECONDS

@@ -12,7 +12,13 @@ import time
 from typing import TypeVar
 
 from jalon.engine.cpsat.model import CpSatModel, SolverOutcome
-from jalon.engine.heuristic import deadline_reasons, infeasibility_reasons, lower_bound, schedule_heuristic
+from jalon.engine.heuristic import (
+    compiled_search_applies,
+    deadline_reasons,
+    infeasibility_reasons,
+    lower_bound,
+    schedule_heuristic,
+)
 from jalon.engine.model import Objective, Problem, Result, Status, TaskSchedule
 from jalon.engine.reverse import mirror, reverse, reversible
 
@@ -25,7 +31,7 @@ _Bound = TypeVar("_Bound", int, float)
 # search improves makespans faster per second than CP-SAT's neighbourhood search with one or two
 # workers (PSPLIB j120: see docs/benchmarks.md), so it gets a share growing with the cube of the
 # size (0.05 s for 32 tasks, 0.4 s for 62, 3 s for 122), capped at 40 % of the limit.
-# Pool-only problems above PROOF_TASKS, where the compiled genetic search runs, get at least
+# Problems above PROOF_TASKS that the compiled genetic search can take (pool-only) get at least
 # 30 % of the limit: on the ten j60 instances left unproven at 10 s, 3-4 s of it gave makespans
 # 6-7 units lower in all than 0.4 s (1,029 and 1,028 against 1,035); j120 at 60 s, 18 s instead
 # of 3 s, gave 1.00 and 0.81 % against 1.04 % (15 instances; the machine's speed varied between
@@ -166,7 +172,7 @@ def _higher(a: _Bound | None, b: _Bound | None) -> _Bound | None:
 def _heuristic_budget(problem: Problem, time_limit: float) -> float:
     size = len(problem.tasks)
     seconds = HEURISTIC_SECONDS_PER_TASK_CUBED * size**3
-    if size > PROOF_TASKS and not problem.people:
+    if size > PROOF_TASKS and compiled_search_applies(problem):
         seconds = max(seconds, POOL_HEURISTIC_SHARE * time_limit)
     return min(HEURISTIC_SHARE * time_limit, seconds)
 

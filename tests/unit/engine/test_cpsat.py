@@ -190,3 +190,6 @@ def test_the_genetic_search_gets_at_least_30_percent_of_the_limit_on_pool_proble
         people=[Person("ana", skills={"dev": 3})],
     )
     assert _heuristic_budget(staffed, 10.0) < 0.5  # people: the Python search keeps the cube rule
+    pinned = pool_problem(62)
+    pinned = Problem([Task("p", 1, demands={"R": 1}, pinned_start=0), *pinned.tasks[1:]], [], pinned.pools)
+    assert _heuristic_budget(pinned, 10.0) < 0.5  # a pinned start: the Python search too
