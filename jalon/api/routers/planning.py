@@ -85,6 +85,11 @@ def _assignments(task: Task) -> list[dict[str, Any]]:
     return [{"person_id": a.person_id, "full_name": a.person.full_name, "pinned": a.pinned} for a in rows]
 
 
+def _person_for(task: Task, person_id: int) -> Person:
+    """A person of the task's organisation (404 otherwise)."""
+    return get_visible(Person.objects.filter(organisation_id=task.project.organisation_id), person_id)
+
+
 @router.get("/tasks/{task_id}/assignments", response=responses(200, list[AssignmentOut]))
 def assignment_list(request: HttpRequest, task_id: Id) -> list[dict[str, Any]]:
     """The people on the task: chosen by the last plan, or imposed (`pinned`)."""
@@ -97,7 +102,7 @@ def assignment_pin(request: HttpRequest, task_id: Id, person_id: Id) -> list[dic
     the task needs no skill, the person holds none of its skills at the level asked, or its
     head count is already imposed."""
     task = task_for(request, task_id, write=True)
-    person = get_visible(Person.objects.filter(organisation_id=task.project.organisation_id), person_id)
+    person = _person_for(task, person_id)
     task_pin(task=task, by=user_of(request), start=task.pinned_start, person=person)
     return _assignments(task)
 
@@ -106,6 +111,6 @@ def assignment_pin(request: HttpRequest, task_id: Id, person_id: Id) -> list[dic
 def assignment_unpin(request: HttpRequest, task_id: Id, person_id: Id) -> list[dict[str, Any]]:
     """No longer impose the person: they stay on the task until the next plan chooses."""
     task = task_for(request, task_id, write=True)
-    person = get_visible(Person.objects.filter(organisation_id=task.project.organisation_id), person_id)
+    person = _person_for(task, person_id)
     task_unpin_person(task=task, person=person)
     return _assignments(task)
